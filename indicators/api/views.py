@@ -1,0 +1,34 @@
+"""Read API: one view per operation, login required (session or token)."""
+
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from indicators import selectors
+from indicators.api import serializers
+
+
+class PlanListApi(APIView):
+    def get(self, request: Request) -> Response:
+        plans = selectors.plan_list()
+        return Response(serializers.PlanSerializer(plans, many=True).data)
+
+
+class IndicatorListApi(APIView):
+    def get(self, request: Request, slug: str) -> Response:
+        plan = selectors.plan_get(slug=slug)
+        indicators = selectors.indicator_tree(plan=plan)
+        return Response(serializers.IndicatorSerializer(indicators, many=True).data)
+
+
+class TaskListApi(APIView):
+    def get(self, request: Request, slug: str) -> Response:
+        plan = selectors.plan_get(slug=slug)
+        tasks = selectors.task_list(plan=plan)
+        return Response(serializers.TaskSerializer(tasks, many=True).data)
+
+
+class DepartmentListApi(APIView):
+    def get(self, request: Request) -> Response:
+        departments = selectors.department_list()
+        return Response(serializers.DepartmentSerializer(departments, many=True).data)

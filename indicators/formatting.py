@@ -1,0 +1,11 @@
+"""Display of stored numbers: one place that decides how a Decimal reads."""
+
+from decimal import Decimal
+
+
+def plain(value: Decimal | None) -> str | None:
+    """A decimal as the plan prints it: no trailing zeros, no exponent ("30", "5.2", "-8.6")."""
+    if value is None:
+        return None
+    text = format(value.normalize(), "f")
+    return "0" if text in {"-0", ""} else text

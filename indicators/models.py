@@ -1,0 +1,475 @@
+"""The plan and its actuals.
+
+Models hold data, constraints and small properties; the rules that compute progress live in
+`indicators.progress`, the writes in `indicators.services`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+DECIMAL = {"max_digits": 20, "decimal_places": 4}
+
+
+class Plan(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    county = models.CharField(_("county"), max_length=60)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
+    milestone_years = models.JSONField(_("milestone years"), default=list)
+    source_document = models.CharField(_("source document"), max_length=300, blank=True)
+    deadline_days = models.PositiveSmallIntegerField(
+        _("reporting deadline (days after quarter end)"), default=15
+    )
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+
+class Dimension(models.Model):
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="dimensions", verbose_name=_("plan")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("order"))
+
+    class Meta:
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="dimension_unique_name"),
+            models.UniqueConstraint(fields=["plan", "order"], name="dimension_unique_order"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Kind(models.TextChoices):
+    LEVEL = "level", _("level at period end")
+    CUMULATIVE = "cumulative", _("cumulative since the baseline year")
+    ANNUAL_TOTAL = "annual_total", _("annual total (year to date)")
+    RATE = "rate", _("rate (year to date, %)")
+    ZERO_EVENT = "zero_event", _("zero events")
+    MILESTONE = "milestone", _("milestone stages")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("higher is better")
+    LOWER = "lower", _("lower is better")
+
+
+class Path(models.TextChoices):
+    LINEAR = "linear", _("linear")
+    GEOMETRIC = "geometric", _("geometric (compound growth)")
+
+
+class Indicator(models.Model):
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan")
+    )
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("dimension")
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=120)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
+    )
+    path = models.CharField(_("path"), max_length=10, choices=Path.choices, default=Path.LINEAR)
+    binding = models.BooleanField(_("binding"), default=False)
+    baseline = models.DecimalField(_("baseline"), null=True, blank=True, **DECIMAL)
+    baseline_note = models.CharField(_("baseline note"), max_length=200, blank=True)
+    reason = models.CharField(_("why this kind and path"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="indicator_unique_code"),
+            models.UniqueConstraint(fields=["plan", "order"], name="indicator_unique_order"),
+            models.CheckConstraint(
+                condition=Q(kind__in=Kind.values), name="indicator_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="indicator_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(path__in=Path.values), name="indicator_path_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.printed_name
+
+    @property
+    def printed_name(self) -> str:
+        """The name as the plan prints it: the unit in full-width brackets at the end."""
+        return f"{self.name}（{self.unit}）" if self.unit else self.name
+
+
+class Stage(models.Model):
+    """One ordered stage of a `milestone` indicator (e.g. 成功注册, 省内外知名)."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="stages", verbose_name=_("indicator")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    label = models.CharField(_("label"), max_length=60)
+
+    class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        ordering = ["indicator", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "position"], name="stage_unique_position"),
+            models.UniqueConstraint(fields=["indicator", "label"], name="stage_unique_label"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class Origin(models.TextChoices):
+    TABLE = "table", _("the indicator table")
+    TEXT = "text", _("the plan text")
+
+
+class Target(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), null=True, blank=True, **DECIMAL)
+    stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("stage")
+    )
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
+    clause = models.TextField(_("clause"), blank=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="target_unique_year"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False, stage__isnull=True)
+                | Q(value__isnull=True, stage__isnull=False),
+                name="target_value_xor_stage",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.year}"
+
+
+class DepartmentKind(models.TextChoices):
+    BUREAU = "bureau", _("county bureau")
+    TOWN = "town", _("town collective")
+    OTHER = "other", _("other")
+
+
+class Department(models.Model):
+    county = models.CharField(_("county"), max_length=60)
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=10, choices=DepartmentKind.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["county", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="department_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Project(models.Model):
+    """A 重点工程 of the plan."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="projects", verbose_name=_("plan")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="project_unique_number"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Task(models.Model):
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("project")
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=100)
+    text = models.TextField(_("text"))
+    clause = models.CharField(_("department clause"), max_length=300)
+    indicators = models.ManyToManyField(
+        Indicator, through="TaskIndicator", related_name="tasks", verbose_name=_("indicators")
+    )
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["project", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="task_unique_name"),
+            models.UniqueConstraint(fields=["project", "order"], name="task_unique_order"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TaskRole(models.TextChoices):
+    LEAD = "lead", _("lead")
+    RESPONSIBLE = "responsible", _("responsible")
+
+
+class TaskDepartment(models.Model):
+    """A department named in a task's clause, as lead (explicit or inferred) or responsible."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="departments", verbose_name=_("task")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("department")
+    )
+    role = models.CharField(_("role"), max_length=12, choices=TaskRole.choices)
+    inferred = models.BooleanField(_("inferred lead"), default=False)
+    position = models.PositiveSmallIntegerField(_("position in the clause"))
+
+    class Meta:
+        verbose_name = _("task department")
+        verbose_name_plural = _("task departments")
+        ordering = ["task", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "department"], name="taskdepartment_unique_department"
+            ),
+            models.CheckConstraint(
+                condition=Q(role=TaskRole.LEAD) | Q(inferred=False),
+                name="taskdepartment_only_lead_inferred",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task} · {self.department}"
+
+
+class TaskIndicator(models.Model):
+    """The plan's text of a task states this indicator's target."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, verbose_name=_("task"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, verbose_name=_("indicator"))
+    clause = models.TextField(_("clause"))
+
+    class Meta:
+        verbose_name = _("task indicator")
+        verbose_name_plural = _("task indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "indicator"], name="taskindicator_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.task} → {self.indicator}"
+
+
+class ResponsibilityRole(models.TextChoices):
+    LEAD = "lead", _("lead")
+    RESPONSIBLE = "responsible", _("responsible")
+    DATA_SOURCE = "data_source", _("data source")
+
+
+class ResponsibilityOrigin(models.TextChoices):
+    TASK = "task", _("the task clause")
+    ADMIN = "admin", _("an administrator's decision")
+
+
+class Responsibility(models.Model):
+    """A department's role for an indicator, and where that role came from.
+
+    Rows of origin `task` are rewritten by every plan load from the task links; rows of origin
+    `admin` are decisions taken in the admin and are never touched by a load.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="responsibilities",
+        verbose_name=_("indicator"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
+        verbose_name=_("department"),
+    )
+    role = models.CharField(_("role"), max_length=12, choices=ResponsibilityRole.choices)
+    origin = models.CharField(_("origin"), max_length=10, choices=ResponsibilityOrigin.choices)
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("task")
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibilities")
+        ordering = ["indicator", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "department", "role"], name="responsibility_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(origin=ResponsibilityOrigin.ADMIN) | Q(task__isnull=False),
+                name="responsibility_task_origin_has_task",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} · {self.department} ({self.get_role_display()})"
+
+
+class ActualState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    RETURNED = "returned", _("returned")
+
+
+class Actual(models.Model):
+    """A reported value for one indicator and period (a quarter, or a whole year)."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="actuals", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
+    value = models.DecimalField(_("value"), null=True, blank=True, **DECIMAL)
+    stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("stage")
+    )
+    source = models.CharField(_("source"), max_length=300)
+    note = models.TextField(_("note"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ActualState.choices, default=ActualState.DRAFT
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("actual")
+        verbose_name_plural = _("actuals")
+        ordering = ["indicator", "year", "quarter"]
+        constraints = [
+            # One current value per indicator and period; a whole-year figure has no quarter.
+            models.UniqueConstraint(
+                fields=["indicator", "year", "quarter"],
+                condition=Q(quarter__isnull=False),
+                name="actual_unique_quarter",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=Q(quarter__isnull=True),
+                name="actual_unique_whole_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
+                name="actual_quarter_1_to_4",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False, stage__isnull=True)
+                | Q(value__isnull=True, stage__isnull=False),
+                name="actual_value_xor_stage",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ActualState.values), name="actual_state_valid"
+            ),
+        ]
+
+    def __str__(self):
+        period = f"Q{self.quarter}" if self.quarter else _("whole year")
+        return f"{self.indicator} {self.year} {period}"
+
+
+class Role(models.TextChoices):
+    """The roles of domain.md §6; each is a Django group of the same name."""
+
+    CLERK = "clerk", _("data clerk")
+    REVIEWER = "reviewer", _("reviewer")
+    LEADER = "leader", _("leader")
+    ANALYST = "analyst", _("analyst")
+    ADMIN = "admin", _("administrator")
+
+
+class Profile(models.Model):
+    """What the platform knows about a user beyond Django's auth: their department."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("user"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("department"),
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return str(self.user)

@@ -1,0 +1,270 @@
+"""Writes. Each service runs in one transaction and is keyword-only."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import Model, ProtectedError
+from django.utils.translation import gettext as _
+
+from indicators.models import (
+    Department,
+    Dimension,
+    Indicator,
+    Plan,
+    Profile,
+    Project,
+    Responsibility,
+    ResponsibilityOrigin,
+    ResponsibilityRole,
+    Role,
+    Stage,
+    Target,
+    Task,
+    TaskDepartment,
+    TaskIndicator,
+    TaskRole,
+)
+from indicators.planfile import IndicatorData, PlanData, ProjectData, TaskData
+
+
+class ServiceError(Exception):
+    """A write was refused; the message is for the user."""
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+
+class _Sync:
+    """Create-or-update rows by natural key, counting what really changed.
+
+    Saving only changed fields keeps a second load of the same file a true no-op.
+    """
+
+    def __init__(self):
+        self.report = LoadReport()
+
+    def row(self, model: type[Model], lookup: dict, values: dict) -> Model:
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            self.report.created += 1
+            return model.objects.create(**lookup, **values)
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        for name in changed:
+            setattr(obj, name, values[name])
+        if changed:
+            obj.save(update_fields=changed)
+            self.report.updated += 1
+        return obj
+
+    def make_room(self, queryset, key: str, field: str, wanted: dict) -> None:
+        """Park rows whose unique order changes on negative values before the real ones land.
+
+        Reordering in place would otherwise clash with a unique (parent, order) constraint.
+        """
+        for pk, current_key, current in queryset.values_list("pk", key, field):
+            if wanted.get(current_key) != current:
+                queryset.filter(pk=pk).update(**{field: -pk})
+
+    def prune(self, queryset, keep_ids: set) -> None:
+        """Delete the rows of `queryset` that the file no longer holds."""
+        stale = queryset.exclude(pk__in=keep_ids)
+        try:
+            self.report.deleted += stale.delete()[0]
+        except ProtectedError as exc:
+            names = ", ".join(sorted({str(o) for o in exc.protected_objects})[:5])
+            raise ServiceError(
+                _("The file drops rows that reported values still use (%(names)s); not loaded.")
+                % {"names": names}
+            ) from exc
+
+
+@transaction.atomic
+def plan_load(*, data: PlanData) -> tuple[Plan, LoadReport]:
+    """Create or update a plan from checked plan-file data, in place.
+
+    Actuals are never deleted: an indicator or stage that has actuals and is missing from the
+    file makes the whole load fail and roll back.
+    """
+    sync = _Sync()
+    plan = sync.row(
+        Plan,
+        {"slug": data.slug},
+        {
+            "name": data.name,
+            "county": data.county,
+            "baseline_year": data.baseline_year,
+            "milestone_years": list(data.milestone_years),
+            "source_document": data.source_document,
+            "deadline_days": data.deadline_days,
+        },
+    )
+    departments = _load_departments(sync, data)
+    sync.make_room(
+        Dimension.objects.filter(plan=plan), "name", "order",
+        {name: order for order, name in enumerate(data.dimensions, start=1)},
+    )
+    sync.make_room(
+        Indicator.objects.filter(plan=plan), "code", "order",
+        {item.code: order for order, item in enumerate(data.indicators, start=1)},
+    )
+    dimensions = {
+        name: sync.row(Dimension, {"plan": plan, "name": name}, {"order": order})
+        for order, name in enumerate(data.dimensions, start=1)
+    }
+    indicators = {
+        item.code: _load_indicator(sync, plan, item, order, dimensions)
+        for order, item in enumerate(data.indicators, start=1)
+    }
+    sync.prune(Indicator.objects.filter(plan=plan), {i.pk for i in indicators.values()})
+    sync.prune(Dimension.objects.filter(plan=plan), {d.pk for d in dimensions.values()})
+    task_ids = set()
+    project_ids = set()
+    for project in data.projects:
+        saved = _load_project(sync, plan, project, departments, indicators)
+        project_ids.add(saved.pk)
+        task_ids |= set(saved.tasks.values_list("pk", flat=True))
+    sync.prune(Task.objects.filter(project__plan=plan), task_ids)
+    sync.prune(Project.objects.filter(plan=plan), project_ids)
+    _derive_responsibilities(sync, plan)
+    return plan, sync.report
+
+
+def _load_departments(sync: _Sync, data: PlanData) -> dict[str, Department]:
+    return {
+        name: sync.row(
+            Department, {"county": data.county, "name": name}, {"kind": kind, "order": order}
+        )
+        for order, (name, kind) in enumerate(data.departments, start=1)
+    }
+
+
+def _load_indicator(sync, plan, item: IndicatorData, order, dimensions) -> Indicator:
+    indicator = sync.row(
+        Indicator,
+        {"plan": plan, "code": item.code},
+        {
+            "dimension": dimensions[item.dimension],
+            "name": item.name,
+            "unit": item.unit,
+            "order": order,
+            "kind": item.kind,
+            "direction": item.direction,
+            "path": item.path,
+            "binding": item.binding,
+            "baseline": item.baseline,
+            "baseline_note": item.baseline_note,
+            "reason": item.reason,
+        },
+    )
+    wanted = {label: pos for pos, label in enumerate(item.stages, start=1)}
+    sync.make_room(indicator.stages.all(), "label", "position", wanted)
+    stages = {
+        label: sync.row(Stage, {"indicator": indicator, "label": label}, {"position": pos})
+        for pos, label in enumerate(item.stages, start=1)
+    }
+    sync.prune(indicator.stages.all(), {s.pk for s in stages.values()})
+    targets = [
+        sync.row(
+            Target,
+            {"indicator": indicator, "year": t.year},
+            {
+                "value": t.value,
+                "stage": stages.get(t.stage),
+                "origin": t.origin,
+                "clause": t.clause,
+            },
+        )
+        for t in item.targets
+    ]
+    sync.prune(indicator.targets.all(), {t.pk for t in targets})
+    return indicator
+
+
+def _load_project(sync, plan, project: ProjectData, departments, indicators) -> Project:
+    saved = sync.row(Project, {"plan": plan, "number": project.number}, {"name": project.name})
+    wanted = {task.name: order for order, task in enumerate(project.tasks, start=1)}
+    sync.make_room(saved.tasks.all(), "name", "order", wanted)
+    for order, task in enumerate(project.tasks, start=1):
+        _load_task(sync, saved, task, order, departments, indicators)
+    return saved
+
+
+def _load_task(sync, project, task: TaskData, order, departments, indicators) -> Task:
+    saved = sync.row(
+        Task,
+        {"project": project, "name": task.name},
+        {"order": order, "text": task.text, "clause": task.clause},
+    )
+    named = [(name, TaskRole.LEAD, task.lead_inferred) for name in task.lead]
+    named += [(name, TaskRole.RESPONSIBLE, False) for name in task.responsible]
+    rows = [
+        sync.row(
+            TaskDepartment,
+            {"task": saved, "department": departments[name]},
+            {"role": role, "inferred": inferred, "position": position},
+        )
+        for position, (name, role, inferred) in enumerate(named, start=1)
+    ]
+    sync.prune(saved.departments.all(), {r.pk for r in rows})
+    links = [
+        sync.row(
+            TaskIndicator,
+            {"task": saved, "indicator": indicators[link.code]},
+            {"clause": link.clause},
+        )
+        for link in task.indicators
+    ]
+    sync.prune(TaskIndicator.objects.filter(task=saved), {r.pk for r in links})
+    return saved
+
+
+def _derive_responsibilities(sync: _Sync, plan: Plan) -> None:
+    """An indicator's lead and responsible units follow from the task that states its target."""
+    keep = set()
+    links = TaskIndicator.objects.filter(task__project__plan=plan).select_related("task")
+    for link in links:
+        for td in link.task.departments.all():
+            role = ResponsibilityRole.LEAD if td.role == TaskRole.LEAD else ResponsibilityRole.RESPONSIBLE
+            row = sync.row(
+                Responsibility,
+                {"indicator_id": link.indicator_id, "department_id": td.department_id, "role": role},
+                {"origin": ResponsibilityOrigin.TASK, "task": link.task, "note": link.clause},
+            )
+            keep.add(row.pk)
+    task_rows = Responsibility.objects.filter(
+        indicator__plan=plan, origin=ResponsibilityOrigin.TASK
+    )
+    sync.prune(task_rows, keep)
+
+
+@transaction.atomic
+def user_set_role(
+    *, username: str, role: str, department: Department | None, password: str | None
+):
+    """Create or update a user with exactly one role (a group) and, for clerks, a department."""
+    if role not in Role.values:
+        raise ServiceError(
+            _("Unknown role “%(role)s”; choose one of: %(roles)s")
+            % {"role": role, "roles": ", ".join(Role.values)}
+        )
+    if role == Role.CLERK and department is None:
+        raise ServiceError(_("A data clerk must belong to a department (--department)."))
+    user, _created = get_user_model().objects.get_or_create(username=username)
+    if password:
+        user.set_password(password)
+    user.is_staff = role == Role.ADMIN
+    user.is_superuser = role == Role.ADMIN
+    user.save()
+    user.groups.set([Group.objects.get_or_create(name=role)[0]])
+    Profile.objects.update_or_create(user=user, defaults={"department": department})
+    return user

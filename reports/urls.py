@@ -1,0 +1,4 @@
+"""Reports: charts and exports (the evaluation workbook lands here)."""
+
+app_name = "reports"
+urlpatterns: list = []

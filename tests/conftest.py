@@ -1,0 +1,81 @@
+"""The fixed cast of test users, and the 陆河 plan loaded from its file."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from indicators.models import Department
+from indicators.services import user_set_role
+
+PLAN_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "luhe-garment-2025-2030.yaml"
+PLAN_SLUG = "luhe-garment"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests do not run collectstatic, so the manifest storage would have no manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def plan(db):
+    call_command("load_plan", str(PLAN_FILE), stdout=open("/dev/null", "w"))
+    from indicators.models import Plan
+
+    return Plan.objects.get(slug=PLAN_SLUG)
+
+
+def _user(username, role, department=None):
+    dept = Department.objects.get(name=department) if department else None
+    return user_set_role(username=username, role=role, department=dept, password="pw-" + username)
+
+
+@pytest.fixture
+def clerk_kgj(plan):
+    return _user("clerk_kgj", "clerk", "县科工局")
+
+
+@pytest.fixture
+def clerk_rsj(plan):
+    return _user("clerk_rsj", "clerk", "县人社局")
+
+
+@pytest.fixture
+def reviewer(plan):
+    return _user("reviewer", "reviewer")
+
+
+@pytest.fixture
+def leader(plan):
+    return _user("leader", "leader")
+
+
+@pytest.fixture
+def analyst(plan):
+    return _user("analyst", "analyst")
+
+
+@pytest.fixture
+def outsider(plan):
+    """Logged in, but with no role at all."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("outsider", password="pw-outsider")
+
+
+@pytest.fixture
+def api(leader):
+    client = APIClient()
+    client.force_authenticate(leader)
+    return client
+
+
+@pytest.fixture
+def leader_client(client, leader):
+    client.force_login(leader)
+    return client
