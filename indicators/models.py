@@ -335,11 +335,14 @@ class Responsibility(models.Model):
         Task, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("task")
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=100, help_text=_("the order in which the plan names the unit")
+    )
 
     class Meta:
         verbose_name = _("responsibility")
         verbose_name_plural = _("responsibilities")
-        ordering = ["indicator", "role", "id"]
+        ordering = ["indicator", "role", "position", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "department", "role"], name="responsibility_unique"

@@ -16,6 +16,8 @@ DIRECTIONS = {"higher", "lower"}
 PATHS = {"linear", "geometric"}
 DEPARTMENT_KINDS = {"bureau", "town", "other"}
 ORIGINS = {"table", "text"}
+# A table target's clause, unless the file names one: the plan's own heading of its table.
+TABLE_CLAUSE = "具体指标表"
 
 
 class PlanFileError(Exception):
@@ -231,12 +233,15 @@ class _Reader:
             self.fail(where, _("stage “%(stage)s” is not in the stages") % {"stage": stage})
         if item.get("origin") not in ORIGINS:
             self.fail(where, _("origin must be table or text"))
+        clause = item.get("clause") or (TABLE_CLAUSE if item.get("origin") == "table" else "")
+        if not clause:
+            self.fail(where, _("a target from the text needs the clause that states it"))
         return TargetData(
             year=int(item.get("year") or 0),
             value=value,
             stage=None if stage is None else str(stage),
             origin=str(item.get("origin")),
-            clause=str(item.get("clause") or ""),
+            clause=str(clause),
         )
 
     def project(self, item: dict, departments: set, codes: set) -> ProjectData:

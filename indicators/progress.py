@@ -150,9 +150,7 @@ def compared_time(kind: str, year: int, quarter: int | None) -> Decimal:
 def _check_quarter(quarter: int | None) -> None:
     """Reject anything but a quarter 1–4 or None (the whole year)."""
     if quarter not in (None, 1, 2, 3, 4):
-        raise ValueError(
-            f"quarter must be 1, 2, 3, 4 or None (whole year), not {quarter!r}"
-        )
+        raise ValueError(f"quarter must be 1, 2, 3, 4 or None (whole year), not {quarter!r}")
 
 
 # --- Expected path ------------------------------------------------------------------
@@ -180,9 +178,7 @@ def expected_value(
         return Decimal(anchors[-1][1])
 
 
-def _segment_value(
-    ya, va: Decimal, yb, vb: Decimal, t: Decimal, geometric: bool
-) -> Decimal:
+def _segment_value(ya, va: Decimal, yb, vb: Decimal, t: Decimal, geometric: bool) -> Decimal:
     """Return V(t) on one segment: compound growth if both ends are > 0, else linear."""
     if geometric and va > 0 and vb > 0:
         return va * (vb / va) ** ((t - ya) / (yb - ya))
@@ -206,9 +202,7 @@ def annualise(kind: str, value: Decimal, quarter: int | None) -> tuple[Decimal, 
     return value, False
 
 
-def _effective_baseline(
-    spec: IndicatorSpec, obs: Observation
-) -> tuple[Decimal, tuple[str, ...]]:
+def _effective_baseline(spec: IndicatorSpec, obs: Observation) -> tuple[Decimal, tuple[str, ...]]:
     """Return the B to use and its flags, applying the missing-baseline rule.
 
     A running total starts from nothing, so a missing cumulative baseline is simply 0.
@@ -246,23 +240,17 @@ class IndicatorSpec:
     def __post_init__(self) -> None:
         """Check the spec once, here, so that evaluate() never fails on it later."""
         if self.kind not in KINDS:
-            raise ValueError(
-                f"unknown indicator kind {self.kind!r}; expected one of {KINDS}"
-            )
+            raise ValueError(f"unknown indicator kind {self.kind!r}; expected one of {KINDS}")
         if isinstance(self.direction, bool) or self.direction not in (1, -1):
             raise ValueError(f"direction must be +1 or -1, not {self.direction!r}")
         baseline = _optional_decimal(self.baseline, "baseline")
-        targets = tuple(
-            (year, _decimal(value, f"target {year}")) for year, value in self.targets
-        )
+        targets = tuple((year, _decimal(value, f"target {year}")) for year, value in self.targets)
         object.__setattr__(self, "baseline", baseline)
         object.__setattr__(self, "targets", targets)
         object.__setattr__(self, "stages", tuple(self.stages))
         object.__setattr__(self, "stage_targets", tuple(self.stage_targets))
         _check_target_years(self.baseline_year, [year for year, _ in self.targets])
-        _check_target_years(
-            self.baseline_year, [year for year, _ in self.stage_targets]
-        )
+        _check_target_years(self.baseline_year, [year for year, _ in self.stage_targets])
         _check_kind_fits_targets(self)
 
 
@@ -306,9 +294,7 @@ class Progress:
 def _decimal(value, what: str) -> Decimal:
     """Return value as a finite Decimal; ints are exact, floats and text are refused."""
     if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
-        raise TypeError(
-            f"{what} must be a Decimal or an int, not {type(value).__name__}"
-        )
+        raise TypeError(f"{what} must be a Decimal or an int, not {type(value).__name__}")
     value = Decimal(value)
     if not value.is_finite():
         raise ValueError(f"{what} must be a finite number, not {value}")
@@ -333,37 +319,27 @@ def _check_kind_fits_targets(spec: IndicatorSpec) -> None:
     """Numeric kinds take numeric targets; the milestone kind takes stages."""
     if spec.kind != MILESTONE:
         if spec.stage_targets:
-            raise ValueError(
-                f"a {spec.kind} indicator takes numeric targets, not stage targets"
-            )
+            raise ValueError(f"a {spec.kind} indicator takes numeric targets, not stage targets")
         return
     if spec.targets:
-        raise ValueError(
-            "a milestone indicator takes stage targets, not numeric targets"
-        )
+        raise ValueError("a milestone indicator takes stage targets, not numeric targets")
     if len(set(spec.stages)) != len(spec.stages):
         raise ValueError(f"stages must be distinct, got {spec.stages}")
     for year, stage in spec.stage_targets:
         _stage_index(spec, stage, f"the {year} target")
 
 
-def _stage_index(
-    spec: IndicatorSpec, stage: str, what: str = "the reported stage"
-) -> int:
+def _stage_index(spec: IndicatorSpec, stage: str, what: str = "the reported stage") -> int:
     """Return the position of a stage on the ladder, or say clearly why not."""
     if stage not in spec.stages:
-        raise ValueError(
-            f"{what} {stage!r} is not one of the indicator's stages {spec.stages}"
-        )
+        raise ValueError(f"{what} {stage!r} is not one of the indicator's stages {spec.stages}")
     return spec.stages.index(stage)
 
 
 # --- Evaluation ---------------------------------------------------------------------
 
 
-def evaluate(
-    spec: IndicatorSpec, year: int, quarter: int | None, obs: Observation
-) -> Progress:
+def evaluate(spec: IndicatorSpec, year: int, quarter: int | None, obs: Observation) -> Progress:
     """Return the progress of one indicator in a period (quarter None = whole year)."""
     t = period_time(year, quarter)
     with localcontext(_CONTEXT):
@@ -387,9 +363,7 @@ def _current_target(targets: Sequence[tuple[int, object]], t: Decimal) -> tuple:
     return (None, None) if k is None else targets[k]
 
 
-def _time_progress(
-    baseline_year: int, years: Sequence[int], t: Decimal
-) -> Decimal | None:
+def _time_progress(baseline_year: int, years: Sequence[int], t: Decimal) -> Decimal | None:
     """Return τ: the elapsed share of the time from the previous milestone to Y_k."""
     k = _milestone_index(years, t)
     if k is None:
@@ -424,9 +398,7 @@ def _evaluate_numeric(
     compared, annualised = annualise(spec.kind, obs.value, quarter)
     ratio = _ratio(compared - baseline, schedule["expected"] - baseline)
     target = schedule["target_value"]
-    completion = (
-        None if target is None else _ratio(compared - baseline, target - baseline)
-    )
+    completion = None if target is None else _ratio(compared - baseline, target - baseline)
     return Progress(
         status=_numeric_status(spec, compared, baseline, ratio, target),
         value=obs.value,
@@ -438,9 +410,7 @@ def _evaluate_numeric(
     )
 
 
-def _schedule(
-    spec: IndicatorSpec, year: int, quarter: int | None, baseline: Decimal
-) -> dict:
+def _schedule(spec: IndicatorSpec, year: int, quarter: int | None, baseline: Decimal) -> dict:
     """Return what the schedule asks of a period: B, V, the current milestone and τ.
 
     It is reported whether or not a value was entered, so a report can show what was
@@ -493,9 +463,7 @@ def _ratio_band(ratio: Decimal, binding: bool) -> str:
     return REGRESSING
 
 
-def _value_flags(
-    annualised: bool, provisional: bool, ratio: Decimal | None
-) -> tuple[str, ...]:
+def _value_flags(annualised: bool, provisional: bool, ratio: Decimal | None) -> tuple[str, ...]:
     """Return the flags that depend on the reported value, in FLAGS order."""
     flags = []
     if annualised:
@@ -524,9 +492,7 @@ def _evaluate_zero_event(spec: IndicatorSpec, t: Decimal, obs: Observation) -> P
         target_stage=None,
         ratio=None,
         completion=None,
-        time_progress=_time_progress(
-            spec.baseline_year, [year for year, _ in spec.targets], t
-        ),
+        time_progress=_time_progress(spec.baseline_year, [year for year, _ in spec.targets], t),
         flags=flags,
     )
 
@@ -576,9 +542,6 @@ def _milestone_status(
     if reached >= _stage_index(spec, target_stage):
         return ACHIEVED_MILESTONE
     # A stage due strictly before now and still not reached is overdue.
-    if any(
-        year < t and reached < _stage_index(spec, due)
-        for year, due in spec.stage_targets
-    ):
+    if any(year < t and reached < _stage_index(spec, due) for year, due in spec.stage_targets):
         return OVERDUE
     return IN_PROGRESS

@@ -44,7 +44,7 @@ def indicator_tree(*, plan: Plan) -> QuerySet[Indicator]:
             Prefetch(
                 "responsibilities",
                 queryset=Responsibility.objects.select_related("department").order_by(
-                    "department__order", "department__pk"
+                    "position", "pk"
                 ),
             ),
         )

@@ -67,13 +67,15 @@ class _Sync:
         return obj
 
     def make_room(self, queryset, key: str, field: str, wanted: dict) -> None:
-        """Park rows whose unique order changes on negative values before the real ones land.
+        """Park rows whose unique order changes out of the way before the real orders land.
 
-        Reordering in place would otherwise clash with a unique (parent, order) constraint.
+        Reordering in place would otherwise clash with a unique (parent, order) constraint; the
+        parking values sit above any real order and below the small-integer limit.
         """
-        for pk, current_key, current in queryset.values_list("pk", key, field):
-            if wanted.get(current_key) != current:
-                queryset.filter(pk=pk).update(**{field: -pk})
+        rows = queryset.values_list("pk", key, field)
+        moving = [pk for pk, name, current in rows if wanted.get(name) != current]
+        for slot, pk in enumerate(moving):
+            queryset.filter(pk=pk).update(**{field: 30_000 + slot})
 
     def prune(self, queryset, keep_ids: set) -> None:
         """Delete the rows of `queryset` that the file no longer holds."""
@@ -238,7 +240,12 @@ def _derive_responsibilities(sync: _Sync, plan: Plan) -> None:
             row = sync.row(
                 Responsibility,
                 {"indicator_id": link.indicator_id, "department_id": td.department_id, "role": role},
-                {"origin": ResponsibilityOrigin.TASK, "task": link.task, "note": link.clause},
+                {
+                    "origin": ResponsibilityOrigin.TASK,
+                    "task": link.task,
+                    "note": link.clause,
+                    "position": td.position,
+                },
             )
             keep.add(row.pk)
     task_rows = Responsibility.objects.filter(

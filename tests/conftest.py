@@ -1,12 +1,13 @@
 """The fixed cast of test users, and the 陆河 plan loaded from its file."""
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from indicators.models import Department
+from indicators.models import Department, Plan
 from indicators.services import user_set_role
 
 PLAN_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "luhe-garment-2025-2030.yaml"
@@ -14,20 +15,33 @@ PLAN_SLUG = "luhe-garment"
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Tests do not run collectstatic, so the manifest storage would have no manifest."""
+def _test_settings(settings):
+    """Tests do not run collectstatic, so the manifest storage would have no manifest; and a
+    deliberately slow password hash only slows the suite down."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
 
 
+def load_luhe_plan():
+    call_command("load_plan", str(PLAN_FILE), stdout=StringIO())
+    return Plan.objects.get(slug=PLAN_SLUG)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the plan once into the test database; each test then runs in a rolled-back
+    transaction on top of it."""
+    with django_db_blocker.unblock():
+        load_luhe_plan()
+
+
 @pytest.fixture
 def plan(db):
-    call_command("load_plan", str(PLAN_FILE), stdout=open("/dev/null", "w"))
-    from indicators.models import Plan
-
-    return Plan.objects.get(slug=PLAN_SLUG)
+    # A transactional test (live server) flushes the tables it ran on: load again then.
+    return Plan.objects.filter(slug=PLAN_SLUG).first() or load_luhe_plan()
 
 
 def _user(username, role, department=None):
