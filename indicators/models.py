@@ -99,15 +99,11 @@ class Indicator(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="indicator_unique_code"),
             models.UniqueConstraint(fields=["plan", "order"], name="indicator_unique_order"),
-            models.CheckConstraint(
-                condition=Q(kind__in=Kind.values), name="indicator_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="indicator_kind_valid"),
             models.CheckConstraint(
                 condition=Q(direction__in=Direction.values), name="indicator_direction_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(path__in=Path.values), name="indicator_path_valid"
-            ),
+            models.CheckConstraint(condition=Q(path__in=Path.values), name="indicator_path_valid"),
         ]
 
     def __str__(self):

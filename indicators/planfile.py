@@ -105,11 +105,13 @@ class PlanData:
 def read_plan_file(path: str | Path) -> PlanData:
     """Parse and check a plan file; raise PlanFileError listing every problem."""
     try:
-        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_DecimalLoader)
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_DecimalLoader)  # noqa: S506 (a SafeLoader)
     except OSError as exc:
         raise PlanFileError([_("Cannot read the plan file: %(error)s") % {"error": exc}]) from exc
     except yaml.YAMLError as exc:
-        raise PlanFileError([_("The plan file is not valid YAML: %(error)s") % {"error": exc}]) from exc
+        raise PlanFileError(
+            [_("The plan file is not valid YAML: %(error)s") % {"error": exc}]
+        ) from exc
     if not isinstance(raw, dict):
         raise PlanFileError([_("The plan file must be a YAML mapping.")])
     reader = _Reader()
@@ -157,9 +159,7 @@ class _Reader:
         self.check_unique([ind.code for ind in indicators], "indicators", _("code"))
         names = {name for name, _kind in departments}
         codes = {ind.code for ind in indicators}
-        projects = tuple(
-            self.project(item, names, codes) for item in raw.get("projects") or []
-        )
+        projects = tuple(self.project(item, names, codes) for item in raw.get("projects") or [])
         return PlanData(
             slug=str(self.require(head, "slug", "plan", "")),
             name=str(self.require(head, "name", "plan", "")),
@@ -178,7 +178,9 @@ class _Reader:
         seen = set()
         for value in values:
             if value in seen:
-                self.fail(where, _("duplicate %(what)s “%(value)s”") % {"what": what, "value": value})
+                self.fail(
+                    where, _("duplicate %(what)s “%(value)s”") % {"what": what, "value": value}
+                )
             seen.add(value)
 
     def departments(self, items: list) -> tuple[tuple[str, str], ...]:
@@ -195,7 +197,9 @@ class _Reader:
         where = f"indicators/{item.get('code', position)}"
         for key, allowed in (("kind", KINDS), ("direction", DIRECTIONS), ("path", PATHS)):
             if item.get(key, "higher" if key == "direction" else "linear") not in allowed:
-                self.fail(where, _("unknown %(key)s “%(value)s”") % {"key": key, "value": item.get(key)})
+                self.fail(
+                    where, _("unknown %(key)s “%(value)s”") % {"key": key, "value": item.get(key)}
+                )
         if item.get("dimension") not in dimensions:
             self.fail(where, _("unknown dimension “%(name)s”") % {"name": item.get("dimension")})
         stages = tuple(str(s) for s in item.get("stages") or ())
@@ -248,7 +252,9 @@ class _Reader:
         where = f"projects/{item.get('name')}"
         tasks = tuple(self.task(t, where, departments, codes) for t in item.get("tasks") or ())
         self.check_unique([t.name for t in tasks], where, _("task"))
-        return ProjectData(number=int(item.get("number") or 0), name=str(item.get("name")), tasks=tasks)
+        return ProjectData(
+            number=int(item.get("number") or 0), name=str(item.get("name")), tasks=tasks
+        )
 
     def task(self, item: dict, where: str, departments: set, codes: set) -> TaskData:
         where = f"{where}/{item.get('name')}"

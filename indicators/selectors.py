@@ -53,7 +53,7 @@ def indicator_tree(*, plan: Plan) -> QuerySet[Indicator]:
 
 
 def departments_by_role(indicator: Indicator) -> dict[str, list[str]]:
-    """Department names per role for a prefetched indicator; the data source defaults to the lead."""
+    """Department names per role of a prefetched indicator; the data source defaults to the lead."""
     names = {role: [] for role in ResponsibilityRole.values}
     for row in indicator.responsibilities.all():
         names[row.role].append(row.department.name)

@@ -112,11 +112,15 @@ def plan_load(*, data: PlanData) -> tuple[Plan, LoadReport]:
     )
     departments = _load_departments(sync, data)
     sync.make_room(
-        Dimension.objects.filter(plan=plan), "name", "order",
+        Dimension.objects.filter(plan=plan),
+        "name",
+        "order",
         {name: order for order, name in enumerate(data.dimensions, start=1)},
     )
     sync.make_room(
-        Indicator.objects.filter(plan=plan), "code", "order",
+        Indicator.objects.filter(plan=plan),
+        "code",
+        "order",
         {item.code: order for order, item in enumerate(data.indicators, start=1)},
     )
     dimensions = {
@@ -236,10 +240,18 @@ def _derive_responsibilities(sync: _Sync, plan: Plan) -> None:
     links = TaskIndicator.objects.filter(task__project__plan=plan).select_related("task")
     for link in links:
         for td in link.task.departments.all():
-            role = ResponsibilityRole.LEAD if td.role == TaskRole.LEAD else ResponsibilityRole.RESPONSIBLE
+            role = (
+                ResponsibilityRole.LEAD
+                if td.role == TaskRole.LEAD
+                else ResponsibilityRole.RESPONSIBLE
+            )
             row = sync.row(
                 Responsibility,
-                {"indicator_id": link.indicator_id, "department_id": td.department_id, "role": role},
+                {
+                    "indicator_id": link.indicator_id,
+                    "department_id": td.department_id,
+                    "role": role,
+                },
                 {
                     "origin": ResponsibilityOrigin.TASK,
                     "task": link.task,
@@ -255,9 +267,7 @@ def _derive_responsibilities(sync: _Sync, plan: Plan) -> None:
 
 
 @transaction.atomic
-def user_set_role(
-    *, username: str, role: str, department: Department | None, password: str | None
-):
+def user_set_role(*, username: str, role: str, department: Department | None, password: str | None):
     """Create or update a user with exactly one role (a group) and, for clerks, a department."""
     if role not in Role.values:
         raise ServiceError(

@@ -4,13 +4,13 @@ Everything that differs between a laptop and a server comes from the environment
 local defaults; a malformed value fails loudly with ImproperlyConfigured.
 """
 
+import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-import os
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -1,5 +1,7 @@
 """add_user: creates or updates a user with one role; refuses what it cannot do."""
 
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -7,7 +9,7 @@ from django.core.management.base import CommandError
 
 
 def run(*args):
-    call_command("add_user", *args, stdout=open("/dev/null", "w"))
+    call_command("add_user", *args, stdout=StringIO())
 
 
 def test_creates_a_clerk_in_a_department(plan):

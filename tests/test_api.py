@@ -53,7 +53,12 @@ def test_indicator_shape(api):
         "baseline", "baseline_note", "stages", "targets", "lead_departments",
         "responsible_departments", "data_source_departments",
     }  # fmt: skip
-    assert first["targets"][0] == {"year": 2028, "value": "60", "stage": None, "source": "具体指标表"}
+    assert first["targets"][0] == {
+        "year": 2028,
+        "value": "60",
+        "stage": None,
+        "source": "具体指标表",
+    }
     assert first["direction"] in {"higher", "lower"}
     assert first["path"] in {"linear", "geometric"}
 

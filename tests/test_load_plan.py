@@ -36,7 +36,7 @@ def test_second_load_changes_nothing(plan):
     before = snapshot()
     out = StringIO()
     call_command("load_plan", str(PLAN_FILE), stdout=out)
-    assert "0 created, 0 updated, 0 deleted" in out.getvalue()
+    assert "新增 0 条，更新 0 条，删除 0 条" in out.getvalue()
     assert snapshot() == before
 
 

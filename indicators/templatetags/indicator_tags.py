@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.simple_tag
 def display_value(indicator, value, stage) -> str:
-    """A value as the plan prints it: '-' when missing, 零发生 for a zero-event zero, stages by name."""
+    """A value as the plan prints it: '-' if missing, 零发生 for zero events, a stage's name."""
     if stage is not None:
         return stage.label
     if value is None:

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, help=", ".join(Role.values))
-        parser.add_argument("--department", help="the department's name, exactly as the plan writes it")
+        parser.add_argument(
+            "--department", help="the department's name, exactly as the plan writes it"
+        )
         parser.add_argument("--password", help="set this password (otherwise it is left unchanged)")
 
     def handle(self, *args, **options):
@@ -22,7 +24,10 @@ class Command(BaseCommand):
             department = Department.objects.filter(name=options["department"]).first()
             if department is None:
                 raise CommandError(
-                    _("Unknown department “%(name)s”. Load the plan first, and write the name exactly as the plan does.")
+                    _(
+                        "Unknown department “%(name)s”. Load the plan first, "
+                        "and write the name exactly as the plan does."
+                    )
                     % {"name": options["department"]}
                 )
         try:
@@ -34,4 +39,7 @@ class Command(BaseCommand):
             )
         except ServiceError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(_("User %(user)s saved with role %(role)s.") % {"user": user.username, "role": options["role"]})
+        self.stdout.write(
+            _("User %(user)s saved with role %(role)s.")
+            % {"user": user.username, "role": options["role"]}
+        )

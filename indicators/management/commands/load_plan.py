@@ -8,20 +8,29 @@ from indicators.services import ServiceError, plan_load
 
 
 class Command(BaseCommand):
-    help = "Create or update a plan from a plan file (YAML); loading the same file twice changes nothing."
+    help = "Create or update a plan from a plan file (YAML); a second load changes nothing."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="path to the plan file, e.g. fixtures/luhe-garment-2025-2030.yaml")
+        parser.add_argument(
+            "file", help="path to the plan file, e.g. fixtures/luhe-garment-2025-2030.yaml"
+        )
 
     def handle(self, *args, **options):
         try:
             data = read_plan_file(options["file"])
             plan, report = plan_load(data=data)
         except PlanFileError as exc:
-            raise CommandError(_("The plan file has problems:") + "\n" + "\n".join(exc.problems)) from exc
+            raise CommandError(
+                _("The plan file has problems:") + "\n" + "\n".join(exc.problems)
+            ) from exc
         except ServiceError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             _("%(plan)s: %(created)d created, %(updated)d updated, %(deleted)d deleted.")
-            % {"plan": plan.slug, "created": report.created, "updated": report.updated, "deleted": report.deleted}
+            % {
+                "plan": plan.slug,
+                "created": report.created,
+                "updated": report.updated,
+                "deleted": report.deleted,
+            }
         )

@@ -25,8 +25,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for username, role, department_name in DEMO_USERS:
-            department = Department.objects.filter(name=department_name).first() if department_name else None
-            user_set_role(username=username, role=role, department=department, password=DEMO_PASSWORD)
+            department = (
+                Department.objects.filter(name=department_name).first() if department_name else None
+            )
+            user_set_role(
+                username=username, role=role, department=department, password=DEMO_PASSWORD
+            )
             where = f" · {department_name}" if department_name else ""
             self.stdout.write(f"  {username:<10} {DEMO_PASSWORD}   {Role(role).label}{where}")
         self.stdout.write(_("Demo users are ready (user name, password, role)."))
