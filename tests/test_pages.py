@@ -91,3 +91,8 @@ def test_table_query_count_is_constant(client, leader, django_assert_max_num_que
     with django_assert_max_num_queries(10):
         response = client.get(f"/plans/{plan.slug}/indicators/")
     assert len(rows(response.content.decode())) == size
+
+
+def test_chinese_even_for_an_english_browser(leader_client):
+    html = leader_client.get(TABLE_URL, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "牵头单位" in html
