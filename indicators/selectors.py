@@ -1,12 +1,20 @@
 """Reads. Every selector returns rows with their related data already fetched, so a page or
 an API list costs a fixed number of queries whatever the number of indicators."""
 
-from django.db.models import Prefetch, QuerySet
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from indicators import periods, progress, statuses
 from indicators.models import (
+    Actual,
+    ActualState,
     Department,
     Indicator,
+    Kind,
     Plan,
     Project,
     Responsibility,
@@ -120,3 +128,122 @@ def indicator_table(*, plan: Plan) -> dict:
         )
     unassigned = [i for i in indicators if not departments_by_role(i)["lead"]]
     return {"years": years, "groups": groups, "unassigned": unassigned, "count": len(indicators)}
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One indicator's standing in a period: the indicator (prefetched) and what the engine says."""
+
+    indicator: Indicator
+    progress: progress.Progress
+    stage: str | None  # the milestone stage reached, for milestone indicators
+    leads: list[str]
+    responsible: list[str]
+
+
+def actual_entries(
+    *, plan: Plan, year: int, include_pending: bool = False
+) -> dict[int, list[periods.Entry]]:
+    """Entries that can shape the period's values, per indicator id, in one query.
+
+    That is every entry of the year, of the baseline year (for a missing baseline), and of
+    earlier years for milestone indicators (the highest stage reached so far).
+    """
+    states = [ActualState.APPROVED] + ([ActualState.SUBMITTED] if include_pending else [])
+    rows = (
+        Actual.objects.filter(indicator__plan=plan, state__in=states)
+        .filter(
+            Q(year=year)
+            | Q(year=plan.baseline_year)
+            | Q(indicator__kind=Kind.MILESTONE, year__lt=year)
+        )
+        .values_list(
+            "indicator_id", "year", "quarter", "value", "stage__label", "stage__position", "state"
+        )
+    )
+    entries: dict[int, list[periods.Entry]] = defaultdict(list)
+    for indicator_id, y, q, value, stage, position, state in rows:
+        entries[indicator_id].append(
+            periods.Entry(y, q, value, stage, position, state == ActualState.SUBMITTED)
+        )
+    return entries
+
+
+def indicator_spec(indicator: Indicator, baseline_year: int) -> progress.IndicatorSpec:
+    """The engine's plain view of a prefetched indicator."""
+    targets = indicator.targets.all()
+    return progress.IndicatorSpec(
+        kind=indicator.kind,
+        direction=1 if indicator.direction == "higher" else -1,
+        geometric=indicator.path == "geometric",
+        binding=indicator.binding,
+        baseline_year=baseline_year,
+        baseline=indicator.baseline,
+        targets=tuple((t.year, t.value) for t in targets if t.value is not None),
+        stages=tuple(s.label for s in indicator.stages.all()),
+        stage_targets=tuple((t.year, t.stage.label) for t in targets if t.stage is not None),
+    )
+
+
+def progress_rows(
+    *, plan: Plan, year: int, quarter: int | None = None, include_pending: bool = False
+) -> list[ProgressRow]:
+    """Every indicator of the plan, in plan order, evaluated for the period.
+
+    Queries: the 4 of `indicator_tree` and 1 for the entries, whatever the plan's size.
+    """
+    entries = actual_entries(plan=plan, year=year, include_pending=include_pending)
+    rows = []
+    for indicator in indicator_tree(plan=plan):
+        own = entries.get(indicator.pk, ())
+        current = periods.derive(indicator.kind, own, year, quarter)
+        base = periods.derive(indicator.kind, own, plan.baseline_year, None)
+        observation = progress.Observation(
+            value=current.value,
+            stage=current.stage,
+            provisional=current.provisional,
+            baseline_year_value=base.value,
+        )
+        spec = indicator_spec(indicator, plan.baseline_year)
+        roles = departments_by_role(indicator)
+        rows.append(
+            ProgressRow(
+                indicator=indicator,
+                progress=progress.evaluate(spec, year, quarter, observation),
+                stage=current.stage,
+                leads=roles["lead"],
+                responsible=roles["responsible"],
+            )
+        )
+    return rows
+
+
+def status_counts(rows: Iterable[ProgressRow]) -> dict[str, int]:
+    counts = statuses.empty_counts()
+    for row in rows:
+        counts[row.progress.status] += 1
+    return counts
+
+
+def counts_by_dimension(rows: list[ProgressRow]) -> list[dict]:
+    """Status counts per dimension, in plan order."""
+    groups: dict[str, list[ProgressRow]] = defaultdict(list)
+    for row in rows:
+        groups[row.indicator.dimension.name].append(row)
+    return [{"dimension": name, "counts": status_counts(group)} for name, group in groups.items()]
+
+
+def counts_by_lead(rows: list[ProgressRow]) -> list[dict]:
+    """Status counts per lead department, in order of first appearance; indicators without a
+    lead come last under None, so the counts add up to the plan's total."""
+    groups: dict[str | None, list[ProgressRow]] = defaultdict(list)
+    for row in rows:
+        for lead in row.leads:
+            groups[lead].append(row)
+    unassigned = [row for row in rows if not row.leads]
+    result = [
+        {"department": name, "counts": status_counts(group)} for name, group in groups.items()
+    ]
+    if unassigned:
+        result.append({"department": None, "counts": status_counts(unassigned)})
+    return result

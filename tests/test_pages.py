@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import PLAN_SLUG
-from tests.factories import make_synthetic_plan
+from indicators.synthetic import make_synthetic_plan
 
 TABLE_URL = f"/plans/{PLAN_SLUG}/indicators/"
 TASKS_URL = f"/plans/{PLAN_SLUG}/tasks/"

@@ -1,8 +1,10 @@
 """API representations. Fields are declared explicitly; decimals go out as plain strings."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from indicators.formatting import plain
+from indicators import progress, selectors, statuses
+from indicators.formatting import plain, rounded
 from indicators.selectors import departments_by_role
 
 
@@ -89,3 +91,66 @@ class TaskSerializer(serializers.Serializer):
 class DepartmentSerializer(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.CharField()
+
+
+class PeriodQuerySerializer(serializers.Serializer):
+    """The period asked for: a year of the plan, optionally a quarter, optionally pending values."""
+
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=4)
+    include_pending = serializers.BooleanField(required=False, default=False)
+
+    def validate_year(self, year: int) -> int:
+        plan = self.context["plan"]
+        last = max([plan.baseline_year, *plan.milestone_years])
+        if not plan.baseline_year <= year <= last:
+            raise serializers.ValidationError(
+                _("The plan runs from %(first)s to %(last)s.")
+                % {"first": plan.baseline_year, "last": last}
+            )
+        return year
+
+
+class ProgressRowSerializer(serializers.Serializer):
+    """One indicator's standing; computed numbers rounded to 4 places, stored ones exact."""
+
+    def to_representation(self, row) -> dict:
+        ind, p = row.indicator, row.progress
+        return {
+            "code": ind.code,
+            "name": ind.name,
+            "unit": ind.unit,
+            "kind": ind.kind,
+            "value": plain(p.value),
+            "stage": row.stage,
+            "compared_value": rounded(p.compared_value),
+            "baseline": rounded(p.baseline),
+            "expected": rounded(p.expected),
+            "target": {
+                "year": p.target_year,
+                "value": plain(p.target_value),
+                "stage": p.target_stage,
+            },
+            "ratio": rounded(p.ratio),
+            "completion": rounded(p.completion),
+            "time_progress": rounded(p.time_progress),
+            "status": p.status,
+            "status_label": statuses.status_label(p.status),
+            "flags": list(p.flags),
+            "lead_departments": row.leads,
+        }
+
+
+def progress_payload(plan, period: dict, rows: list) -> dict:
+    """The progress API's body: the rows in plan order and their status counts."""
+    year, quarter = period["year"], period.get("quarter")
+    return {
+        "plan": plan.slug,
+        "period": {"year": year, "quarter": quarter},
+        "include_pending": period["include_pending"],
+        "t": float(progress.period_time(year, quarter)),
+        "indicators": ProgressRowSerializer(rows, many=True).data,
+        "summary": selectors.status_counts(rows),
+        "by_dimension": selectors.counts_by_dimension(rows),
+        "by_department": selectors.counts_by_lead(rows),
+    }

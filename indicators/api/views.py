@@ -32,3 +32,20 @@ class DepartmentListApi(APIView):
     def get(self, request: Request) -> Response:
         departments = selectors.department_list()
         return Response(serializers.DepartmentSerializer(departments, many=True).data)
+
+
+class ProgressApi(APIView):
+    """Where each indicator stands against the schedule in a period."""
+
+    def get(self, request: Request, slug: str) -> Response:
+        plan = selectors.plan_get(slug=slug)
+        query = serializers.PeriodQuerySerializer(data=request.query_params, context={"plan": plan})
+        query.is_valid(raise_exception=True)
+        period = query.validated_data
+        rows = selectors.progress_rows(
+            plan=plan,
+            year=period["year"],
+            quarter=period.get("quarter"),
+            include_pending=period["include_pending"],
+        )
+        return Response(serializers.progress_payload(plan, period, rows))

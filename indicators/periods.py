@@ -1,0 +1,89 @@
+"""From stored entries to a period's value (domain.md §3). Pure: plain values in and out.
+
+An indicator's entries for a year are quarterly (quarter 1–4) or whole-year (quarter None).
+The period asked for is a year and a quarter, or a whole year (quarter None, read as Q4).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from indicators.progress import ANNUAL_TOTAL, CUMULATIVE, LEVEL, MILESTONE, RATE, ZERO_EVENT
+
+
+@dataclass(frozen=True)
+class Entry:
+    year: int
+    quarter: int | None
+    value: Decimal | None = None
+    stage: str | None = None
+    stage_position: int | None = None
+    provisional: bool = False  # submitted, not yet approved
+
+
+@dataclass(frozen=True)
+class PeriodValue:
+    value: Decimal | None = None
+    stage: str | None = None
+    provisional: bool = False
+
+
+NONE = PeriodValue()
+
+
+def derive(kind: str, entries: Iterable[Entry], year: int, quarter: int | None) -> PeriodValue:
+    """The period's value for an indicator of `kind`, from all its entries."""
+    entries = list(entries)
+    if kind in (LEVEL, CUMULATIVE, ANNUAL_TOTAL, RATE):
+        entry = _entry_for(entries, year, quarter)
+        return _as_value(entry) if entry else NONE
+    if kind == ZERO_EVENT:
+        return _events(entries, year, quarter)
+    if kind == MILESTONE:
+        return _highest_stage(entries, year, quarter)
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def _entry_for(entries: list[Entry], year: int, quarter: int | None) -> Entry | None:
+    """The entry of that quarter; for the whole year or Q4, the whole-year entry wins over Q4."""
+    by_period = {(e.year, e.quarter): e for e in entries}
+    if quarter in (None, 4):
+        return by_period.get((year, None)) or by_period.get((year, 4))
+    return by_period.get((year, quarter))
+
+
+def _as_value(entry: Entry) -> PeriodValue:
+    return PeriodValue(value=entry.value, stage=entry.stage, provisional=entry.provisional)
+
+
+def _events(entries: list[Entry], year: int, quarter: int | None) -> PeriodValue:
+    """Events of the year up to the quarter: a whole-year entry, else the sum of the quarters.
+
+    Quarters not reported count as unknown, not zero: with none reported there is no value.
+    """
+    whole_year = _entry_for(entries, year, None) if quarter in (None, 4) else None
+    if whole_year and whole_year.quarter is None:
+        return _as_value(whole_year)
+    last = quarter or 4
+    quarters = [e for e in entries if e.year == year and e.quarter and e.quarter <= last]
+    if not quarters:
+        return NONE
+    return PeriodValue(
+        value=sum((e.value for e in quarters), Decimal(0)),
+        provisional=any(e.provisional for e in quarters),
+    )
+
+
+def _highest_stage(entries: list[Entry], year: int, quarter: int | None) -> PeriodValue:
+    """The highest stage reached by the end of the period, over all earlier years too."""
+    last = quarter or 4
+    reached = [
+        e
+        for e in entries
+        if e.year < year
+        or (e.year == year and (e.quarter is None and last == 4 or (e.quarter or 5) <= last))
+    ]
+    if not reached:
+        return NONE
+    best = max(reached, key=lambda e: (e.stage_position, not e.provisional))
+    return _as_value(best)

@@ -1,0 +1,66 @@
+"""Status and flag codes with their labels and colours: the one definition that pages,
+charts, the API and the workbook all use. The codes themselves come from the pure engine."""
+
+from django.utils.translation import gettext_lazy as _
+
+from indicators import progress as p
+
+# In the order a report lists them: done first, then ahead of schedule down to regressing.
+STATUS_ORDER = (
+    p.ACHIEVED_FINAL,
+    p.ACHIEVED_MILESTONE,
+    p.AHEAD,
+    p.ON_TRACK,
+    p.BEHIND,
+    p.FAR_BEHIND,
+    p.REGRESSING,
+    p.FAILED,
+    p.OVERDUE,
+    p.IN_PROGRESS,
+    p.NO_DATA,
+)
+
+STATUS_LABELS = {
+    p.ACHIEVED_FINAL: _("Final target achieved"),
+    p.ACHIEVED_MILESTONE: _("Milestone target achieved"),
+    p.AHEAD: _("Ahead of schedule"),
+    p.ON_TRACK: _("On schedule"),
+    p.BEHIND: _("Behind schedule"),
+    p.FAR_BEHIND: _("Far behind schedule"),
+    p.REGRESSING: _("Regressing"),
+    p.NO_DATA: _("No data"),
+    p.FAILED: _("Target missed"),
+    p.OVERDUE: _("Overdue"),
+    p.IN_PROGRESS: _("In progress"),
+}
+
+# Fill colours (hex, no '#', as openpyxl wants them); pages and charts prefix '#'.
+STATUS_COLOURS = {
+    p.ACHIEVED_FINAL: "1B5E20",
+    p.ACHIEVED_MILESTONE: "2E7D32",
+    p.AHEAD: "43A047",
+    p.ON_TRACK: "8BC34A",
+    p.BEHIND: "FFB300",
+    p.FAR_BEHIND: "F4511E",
+    p.REGRESSING: "B71C1C",
+    p.NO_DATA: "9E9E9E",
+    p.FAILED: "B71C1C",
+    p.OVERDUE: "D84315",
+    p.IN_PROGRESS: "42A5F5",
+}
+
+FLAG_LABELS = {
+    p.BASELINE_MISSING: _("baseline missing"),
+    p.ANNUALISED: _("annualised from the year to date"),
+    p.PROVISIONAL: _("not yet approved"),
+    p.CHECK_DATA: _("far ahead of schedule: check the figure"),
+}
+
+
+def status_label(code: str) -> str:
+    return str(STATUS_LABELS[code])
+
+
+def empty_counts() -> dict[str, int]:
+    """A count for every status, in report order, so every summary has the same keys."""
+    return dict.fromkeys(STATUS_ORDER, 0)
