@@ -11,7 +11,7 @@ def plain(value: Decimal | None) -> str | None:
     return "0" if text in {"-0", ""} else text
 
 
-def rounded(value: Decimal | None, places: int = 4) -> str | None:
+def rounded(value: Decimal | None, places: int = 6) -> str | None:
     """A computed decimal for display or the API: half-even to `places`, then `plain`."""
     if value is None:
         return None

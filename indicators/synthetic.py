@@ -1,8 +1,23 @@
-"""Synthetic plans of any size, for query budgets and benchmarks."""
+"""Synthetic plans of any size, with synthetic actuals, for query budgets and benchmarks."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
-from indicators.models import Department, Dimension, Indicator, Plan, Responsibility, Stage, Target
+from django.utils import timezone
+
+from indicators.models import (
+    Actual,
+    ActualState,
+    Department,
+    Dimension,
+    Indicator,
+    Kind,
+    Plan,
+    Responsibility,
+    Stage,
+    Target,
+)
 
 KINDS = ["level", "cumulative", "annual_total", "rate", "zero_event", "milestone"]
 
@@ -59,3 +74,145 @@ def _targets(indicators) -> None:
                 value = Decimal(0) if ind.kind == "zero_event" else Decimal(20 + 10 * k + ind.order)
                 rows.append(Target(indicator=ind, year=year, value=value, origin="table"))
     Target.objects.bulk_create(rows)
+
+
+# --- Quarterly actuals ----------------------------------------------------------------
+
+SOURCE = "演示数据"  # synthetic data: never mistake it for a real report
+# How fast each indicator moves along its schedule, cycled by plan order so that every kind
+# meets every pace: far behind, behind, on track, ahead, well ahead.
+PACES = (Decimal("0.5"), Decimal("0.8"), Decimal("1.0"), Decimal("1.1"), Decimal("1.3"))
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Course:
+    """Where one indicator starts, where it heads and how fast: all its values derive from it."""
+
+    kind: str
+    order: int
+    start: Decimal  # the baseline, or a stand-in where the plan has none
+    goal: Decimal  # the last numeric target, or a stand-in without one
+    baseline_year: int
+    span: int  # years from the baseline year to the last target
+    pace: Decimal
+    stages: tuple[Stage, ...]  # milestone kind: the ladder, in order
+
+    def share(self, t: Decimal) -> Decimal:
+        """The share of the way from start to goal covered at time t (0 up to the baseline)."""
+        return self.pace * max(t - self.baseline_year, Decimal(0)) / self.span
+
+
+def add_quarterly_actuals(
+    plan: Plan, *, years: Iterable[int], user, state: str = ActualState.APPROVED
+) -> int:
+    """Add one actual per indicator of `plan`, per quarter of each of `years`; return the count.
+
+    Values are plausible for each kind and deterministic (no randomness): each indicator moves
+    from its baseline towards its last target at its own pace (`PACES`). A milestone indicator
+    without stages gets no actuals, since an actual needs a value or a stage.
+    """
+    if state not in ActualState.values:
+        raise ValueError(f"state must be one of {ActualState.values}, not {state!r}")
+    years = list(years)
+    stamps = _stamps(user, state)
+    indicators = Indicator.objects.filter(plan=plan).prefetch_related("targets", "stages")
+    rows = []
+    for indicator in indicators.order_by("order"):
+        course = _course(indicator, plan)
+        for year in years:
+            for quarter in (1, 2, 3, 4):
+                reading = _reading(course, year, quarter)
+                if reading is not None:
+                    rows.append(
+                        Actual(
+                            indicator=indicator,
+                            year=year,
+                            quarter=quarter,
+                            source=SOURCE,
+                            state=state,
+                            **reading,
+                            **stamps,
+                        )
+                    )
+    Actual.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _stamps(user, state: str) -> dict:
+    """Who entered the values, and the submission and approval the state implies."""
+    now = timezone.now()
+    stamps = {"created_by": user, "updated_by": user}
+    if state in (ActualState.SUBMITTED, ActualState.APPROVED):
+        stamps["submitted_at"] = now
+    if state == ActualState.APPROVED:
+        stamps |= {"approved_by": user, "approved_at": now}
+    return stamps
+
+
+def _course(indicator: Indicator, plan: Plan) -> Course:
+    """The course of a prefetched indicator, from its baseline, targets and stages."""
+    targets = sorted(indicator.targets.all(), key=lambda t: t.year)
+    numeric = [t.value for t in targets if t.value is not None]
+    if indicator.baseline is not None:
+        start = indicator.baseline
+    elif indicator.kind == Kind.CUMULATIVE:
+        start = Decimal(0)  # a running total starts from nothing
+    else:
+        start = numeric[0] / 2 if numeric else Decimal(10)
+    last_year = targets[-1].year if targets else max(plan.baseline_year + 5, *plan.milestone_years)
+    return Course(
+        kind=indicator.kind,
+        order=indicator.order,
+        start=start,
+        goal=numeric[-1] if numeric else start * Decimal("1.5"),
+        baseline_year=plan.baseline_year,
+        span=max(last_year - plan.baseline_year, 1),
+        pace=PACES[indicator.order % len(PACES)],
+        stages=tuple(sorted(indicator.stages.all(), key=lambda s: s.position)),
+    )
+
+
+def _reading(course: Course, year: int, quarter: int) -> dict | None:
+    """The actual's value (or stage) for one quarter, as model fields; None for no actual."""
+    t = Decimal(year - 1) + Decimal(quarter) / 4  # elapsed time at the end of the quarter
+    if course.kind == Kind.MILESTONE:
+        return _milestone_stage(course, t)
+    if course.kind == Kind.ZERO_EVENT:
+        return {"value": Decimal(_event(course.order, year, quarter))}
+    if course.kind == Kind.LEVEL:
+        value = course.start + (course.goal - course.start) * course.share(t)
+    elif course.kind == Kind.CUMULATIVE:
+        value = course.start + max(course.goal - course.start, Decimal(0)) * course.share(t)
+    elif course.kind == Kind.ANNUAL_TOTAL:
+        value = _annual_level(course, year) * quarter / 4  # year to date
+    else:
+        value = _rate(course, year, quarter)
+    return {"value": value.quantize(CENT)}
+
+
+def _annual_level(course: Course, year: int) -> Decimal:
+    """A yearly total (or rate) for the whole of `year`, never negative."""
+    level = course.start + (course.goal - course.start) * course.share(Decimal(year))
+    return max(level, Decimal(0))
+
+
+def _rate(course: Course, year: int, quarter: int) -> Decimal:
+    """A year-to-date percentage: the year's rate, a little lower early in the year."""
+    rate = _annual_level(course, year) - Decimal(4 - quarter) / 2
+    return min(max(rate, Decimal(0)), HUNDRED)
+
+
+def _event(order: int, year: int, quarter: int) -> int:
+    """Events in a quarter for a zero_event indicator: mostly 0, now and then 1."""
+    return 1 if (7 * order + year + 5 * quarter) % 23 == 0 else 0
+
+
+def _milestone_stage(course: Course, t: Decimal) -> dict | None:
+    """The highest stage reached at time t, climbing the ladder with the share covered."""
+    if not course.stages:
+        return None
+    last = len(course.stages) - 1
+    index = min(int(course.share(t) * last), last)
+    return {"stage": course.stages[index]}

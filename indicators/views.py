@@ -1,13 +1,13 @@
 """Pages. Thin: parse the request, call a selector, render."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from indicators import selectors
+from indicators.permissions import role_required
 
 
-@login_required
+@role_required()
 def home(request: HttpRequest) -> HttpResponse:
     plan = selectors.plan_first()
     if plan is None:
@@ -15,14 +15,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("indicators:indicator-table", slug=plan.slug)
 
 
-@login_required
+@role_required()
 def indicator_table(request: HttpRequest, slug: str) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
     table = selectors.indicator_table(plan=plan)
     return render(request, "indicators/indicator_table.html", {"plan": plan, **table})
 
 
-@login_required
+@role_required()
 def task_list(request: HttpRequest, slug: str) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
     tasks = selectors.task_list(plan=plan)

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PLAN_SLUG
 from indicators.synthetic import make_synthetic_plan
+from tests.conftest import PLAN_SLUG
 
 TABLE_URL = f"/plans/{PLAN_SLUG}/indicators/"
 TASKS_URL = f"/plans/{PLAN_SLUG}/tasks/"
@@ -96,3 +96,9 @@ def test_table_query_count_is_constant(client, leader, django_assert_max_num_que
 def test_chinese_even_for_an_english_browser(leader_client):
     html = leader_client.get(TABLE_URL, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "牵头单位" in html
+
+
+@pytest.mark.parametrize("url", [TABLE_URL, TASKS_URL])
+def test_a_user_without_a_role_gets_403(client, outsider, url):
+    client.force_login(outsider)
+    assert client.get(url).status_code == 403

@@ -112,7 +112,7 @@ class PeriodQuerySerializer(serializers.Serializer):
 
 
 class ProgressRowSerializer(serializers.Serializer):
-    """One indicator's standing; computed numbers rounded to 4 places, stored ones exact."""
+    """One indicator's standing; computed numbers rounded to 6 places, stored ones exact."""
 
     def to_representation(self, row) -> dict:
         ind, p = row.indicator, row.progress
