@@ -1,6 +1,7 @@
 """Django admin for every model; verbose names come from the models (translated)."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from indicators import models
 
@@ -96,7 +97,7 @@ class ResponsibilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Actual)
-class ActualAdmin(admin.ModelAdmin):
+class ActualAdmin(SimpleHistoryAdmin):
     """View only: values change through the reporting services, which keep their history."""
 
     list_display = ["indicator", "year", "quarter", "value", "stage", "state", "updated_at"]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 DECIMAL = {"max_digits": 20, "decimal_places": 4}
 
@@ -360,8 +361,18 @@ class ActualState(models.TextChoices):
     RETURNED = "returned", _("returned")
 
 
+def attachment_path(actual, filename: str) -> str:
+    return f"attachments/{actual.indicator.plan.slug}/{actual.year}/{filename}"
+
+
 class Actual(models.Model):
-    """A reported value for one indicator and period (a quarter, or a whole year)."""
+    """A reported value for one indicator and period (a quarter, or a whole year).
+
+    Two figures live on one row: the working copy (value, stage, source, note, attachment),
+    which a clerk edits and submits, and the figure in force (approved_*), which only an
+    approval writes. Dashboards and exports read the figure in force, so a correction under
+    review never replaces an approved value before it is itself approved.
+    """
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="actuals", verbose_name=_("indicator")
@@ -374,9 +385,13 @@ class Actual(models.Model):
     )
     source = models.CharField(_("source"), max_length=300)
     note = models.TextField(_("note"), blank=True)
+    attachment = models.FileField(
+        _("attachment"), upload_to=attachment_path, max_length=300, blank=True
+    )
     state = models.CharField(
         _("state"), max_length=10, choices=ActualState.choices, default=ActualState.DRAFT
     )
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -392,7 +407,18 @@ class Actual(models.Model):
         verbose_name=_("last changed by"),
     )
     updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_value = models.DecimalField(_("value in force"), null=True, blank=True, **DECIMAL)
+    approved_stage = models.ForeignKey(
+        Stage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stage in force"),
+    )
+    approved_source = models.CharField(_("source in force"), max_length=300, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -402,6 +428,7 @@ class Actual(models.Model):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    history = HistoricalRecords(verbose_name=_("historical actual"), excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("actual")
@@ -429,6 +456,10 @@ class Actual(models.Model):
                 name="actual_value_xor_stage",
             ),
             models.CheckConstraint(
+                condition=Q(approved_value__isnull=True) | Q(approved_stage__isnull=True),
+                name="actual_approved_value_or_stage",
+            ),
+            models.CheckConstraint(
                 condition=Q(state__in=ActualState.values), name="actual_state_valid"
             ),
         ]
@@ -436,6 +467,11 @@ class Actual(models.Model):
     def __str__(self):
         period = f"Q{self.quarter}" if self.quarter else _("whole year")
         return f"{self.indicator} {self.year} {period}"
+
+    @property
+    def in_force(self) -> bool:
+        """Whether an approved figure stands for this period."""
+        return self.approved_value is not None or self.approved_stage_id is not None
 
 
 class Role(models.TextChoices):

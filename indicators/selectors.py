@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from indicators import periods, progress, statuses
+from indicators.formatting import plain
 from indicators.models import (
     Actual,
     ActualState,
@@ -16,6 +17,7 @@ from indicators.models import (
     Indicator,
     Kind,
     Plan,
+    Profile,
     Project,
     Responsibility,
     ResponsibilityRole,
@@ -147,26 +149,53 @@ def actual_entries(
     """Entries that can shape the period's values, per indicator id, in one query.
 
     That is every entry of the year, of the baseline year (for a missing baseline), and of
-    earlier years for milestone indicators (the highest stage reached so far).
+    earlier years for milestone indicators (the highest stage reached so far). Each entry is
+    the figure in force (approved); with `include_pending`, a submitted figure replaces it and
+    is marked provisional. Drafts and returned values never count.
     """
-    states = [ActualState.APPROVED] + ([ActualState.SUBMITTED] if include_pending else [])
+    counted = Q(approved_value__isnull=False) | Q(approved_stage__isnull=False)
+    if include_pending:
+        counted |= Q(state=ActualState.SUBMITTED)
     rows = (
-        Actual.objects.filter(indicator__plan=plan, state__in=states)
+        Actual.objects.filter(counted, indicator__plan=plan)
         .filter(
             Q(year=year)
             | Q(year=plan.baseline_year)
             | Q(indicator__kind=Kind.MILESTONE, year__lt=year)
         )
-        .values_list(
-            "indicator_id", "year", "quarter", "value", "stage__label", "stage__position", "state"
-        )
+        .values(
+            "indicator_id",
+            "year",
+            "quarter",
+            "state",
+            "value",
+            "stage__label",
+            "stage__position",
+            "approved_value",
+            "approved_stage__label",
+            "approved_stage__position",
+        )  # fmt: skip
     )
     entries: dict[int, list[periods.Entry]] = defaultdict(list)
-    for indicator_id, y, q, value, stage, position, state in rows:
-        entries[indicator_id].append(
-            periods.Entry(y, q, value, stage, position, state == ActualState.SUBMITTED)
-        )
+    for row in rows:
+        entries[row["indicator_id"]].append(_entry(row, include_pending))
     return entries
+
+
+def _entry(row: dict, include_pending: bool) -> periods.Entry:
+    """The figure that counts for one stored row (see `actual_entries`)."""
+    if include_pending and row["state"] == ActualState.SUBMITTED:
+        prefix, provisional = "", True
+    else:
+        prefix, provisional = "approved_", False
+    return periods.Entry(
+        year=row["year"],
+        quarter=row["quarter"],
+        value=row[f"{prefix}value"],
+        stage=row[f"{prefix}stage__label"],
+        stage_position=row[f"{prefix}stage__position"],
+        provisional=provisional,
+    )
 
 
 def indicator_spec(indicator: Indicator, baseline_year: int) -> progress.IndicatorSpec:
@@ -247,3 +276,91 @@ def counts_by_lead(rows: list[ProgressRow]) -> list[dict]:
     if unassigned:
         result.append({"department": None, "counts": status_counts(unassigned)})
     return result
+
+
+def user_department(user) -> Department | None:
+    profile = Profile.objects.filter(user=user).select_related("department").first()
+    return profile.department if profile else None
+
+
+def reporting_departments(indicator: Indicator) -> list[str]:
+    """The departments that report an indicator: its data source, by default its lead."""
+    return departments_by_role(indicator)[ResponsibilityRole.DATA_SOURCE]
+
+
+@dataclass(frozen=True)
+class HistoryStep:
+    """One recorded change of a value: who, when, what changed (old → new) and why."""
+
+    when: object
+    who: str
+    kind: str  # "+" created, "~" changed
+    reason: str
+    changes: list[tuple[str, str, str, str]]  # (field, label, old, new)
+    state: str
+    version: int
+
+
+# The fields a history step reports, in the order a reader wants them.
+HISTORY_FIELDS = ["value", "stage", "source", "note", "attachment", "state", "review_comment",
+                  "approved_value", "approved_stage"]  # fmt: skip
+
+
+def actual_history(actual: Actual) -> list[HistoryStep]:
+    """Every step of a value's history, oldest first (one query for the records)."""
+    records = list(
+        actual.history.select_related("history_user", "stage", "approved_stage").order_by(
+            "history_date", "history_id"
+        )
+    )
+    steps, previous = [], None
+    for record in records:
+        steps.append(_history_step(record, previous))
+        previous = record
+    return steps
+
+
+def _history_step(record, previous) -> HistoryStep:
+    changes = []
+    for name in HISTORY_FIELDS:
+        new = _shown(record, name)
+        old = _shown(previous, name) if previous is not None else ""
+        if new != old:
+            label = str(Actual._meta.get_field(name).verbose_name)
+            changes.append((name, label, old, new))
+    return HistoryStep(
+        when=record.history_date,
+        who=record.history_user.get_username() if record.history_user else "",
+        kind=record.history_type,
+        reason=record.history_change_reason or "",
+        changes=changes,
+        state=record.state,
+        version=record.version,
+    )
+
+
+def _shown(record, name: str) -> str:
+    """A field of a history record as text ('' when empty)."""
+    value = getattr(record, name)
+    if value is None or value == "":
+        return ""
+    if name in ("value", "approved_value"):
+        return plain(value)
+    return str(value)
+
+
+def actuals_as_of(*, plan: Plan, moment) -> list:
+    """Every value of the plan as it stood at `moment` (historical records, one query).
+
+    Each item is the history record in force then: the latest change at or before `moment`,
+    unless that change was a deletion. It has the Actual's fields (value, approved_value, …).
+    """
+    records = (
+        Actual.history.filter(indicator__plan=plan, history_date__lte=moment)
+        .order_by("id", "-history_date", "-history_id")
+        .select_related("stage", "approved_stage")
+    )
+    latest = {}
+    for record in records:
+        latest.setdefault(record.id, record)
+    return [r for r in latest.values() if r.history_type != "-"]

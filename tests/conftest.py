@@ -1,5 +1,6 @@
 """The fixed cast of test users, and the 陆河 plan loaded from its file."""
 
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -93,3 +94,13 @@ def api(leader):
 def leader_client(client, leader):
     client.force_login(leader)
     return client
+
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(monkeypatch):
+    """Reporting rules depend on the date: every test runs on 2026-11-24 (2026 Q3 reportable,
+    2026 Q4 and the year 2026 not yet)."""
+    monkeypatch.setattr("indicators.calendar.today", lambda: TODAY)

@@ -13,12 +13,14 @@ URL = f"/api/v1/plans/{PLAN_SLUG}/progress/"
 
 
 def report(user, code, year, quarter, value=None, stage=None, state="approved"):
+    """A stored value in `state`; an approved one is also the figure in force."""
     indicator = Indicator.objects.get(plan__slug=PLAN_SLUG, code=code)
     stage_row = Stage.objects.get(indicator=indicator, label=stage) if stage else None
+    value = None if value is None else D(value)
+    in_force = {"approved_value": value, "approved_stage": stage_row} if state == "approved" else {}
     return Actual.objects.create(
-        indicator=indicator, year=year, quarter=quarter,
-        value=None if value is None else D(value), stage=stage_row,
-        source="县统计局", state=state, created_by=user, updated_by=user,
+        indicator=indicator, year=year, quarter=quarter, value=value, stage=stage_row,
+        source="县统计局", state=state, created_by=user, updated_by=user, **in_force,
     )  # fmt: skip
 
 
@@ -167,3 +169,12 @@ def test_query_count_does_not_grow_with_the_plan(leader, django_assert_max_num_q
     with django_assert_max_num_queries(7):
         response = client.get(f"/api/v1/plans/{plan.slug}/progress/", {"year": 2026})
     assert len(response.json()["indicators"]) == size
+
+
+def test_a_correction_under_review_leaves_the_approved_figure_in_force(api, clerk_kgj):
+    actual = report(clerk_kgj, "gross_output", 2026, None, "36")
+    actual.value, actual.state = D("50"), "submitted"  # a correction, submitted, not approved
+    actual.save()
+    assert rows_by_code(api.get(URL, {"year": 2026}))["gross_output"]["value"] == "36"
+    pending = rows_by_code(api.get(URL, {"year": 2026, "include_pending": "true"}))
+    assert pending["gross_output"]["value"] == "50"

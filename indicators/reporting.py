@@ -1,0 +1,242 @@
+"""Writes of reported values (services): create, update, submit, approve, return.
+
+Every route (page, API, Excel upload) calls these, so the rules hold everywhere: who may act
+(domain.md §6), the one validation (validation.py), optimistic locking on `version`, and a
+history row for every change (django-simple-history: who, when, the new state, and why; the
+old state is the previous history row).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from indicators import calendar, validation
+from indicators.models import Actual, ActualState, Indicator, Role, Stage
+from indicators.selectors import reporting_departments, user_department, user_role
+from indicators.services import ServiceError
+
+
+class NotAllowed(ServiceError):
+    """The user's role or department does not allow this action (403)."""
+
+
+class Invalid(ServiceError):
+    """The report fails validation; `errors` maps fields to messages (400)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("；".join(m for messages in errors.values() for m in messages))
+
+
+class Conflict(ServiceError):
+    """Someone changed the value since the user loaded it (409)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a clerk enters for one indicator and period."""
+
+    year: int
+    quarter: int | None
+    value: Decimal | None = None
+    stage: str | None = None
+    source: str = ""
+    note: str = ""
+
+
+def can_report(user, indicator: Indicator) -> bool:
+    """A clerk reports for the indicators whose data-source department is theirs."""
+    role = user_role(user)
+    if role == Role.ADMIN:
+        return True
+    department = user_department(user)
+    return (
+        role == Role.CLERK
+        and department is not None
+        and department.name in reporting_departments(indicator)
+    )
+
+
+def _require_reporter(user, indicator: Indicator) -> None:
+    if not can_report(user, indicator):
+        raise NotAllowed(_("Only a data clerk of the reporting department may enter this value."))
+
+
+def _require_reviewer(user) -> None:
+    if user_role(user) not in (Role.REVIEWER, Role.ADMIN):
+        raise NotAllowed(_("Only a reviewer may approve or return values."))
+
+
+def _check_version(actual: Actual, version: int | None) -> None:
+    """Refuse a change made on a stale copy, naming who changed the value and when."""
+    if version is not None and version != actual.version:
+        raise Conflict(
+            _(
+                "%(user)s changed this value at %(when)s (version %(version)s) after you "
+                "opened it; reload to see their change, then save again."
+            )
+            % {
+                "user": actual.updated_by.get_username(),
+                "when": date_format(timezone.localtime(actual.updated_at), "Y-m-d H:i"),
+                "version": actual.version,
+            }
+        )
+
+
+def _previous(indicator: Indicator, year: int, quarter: int | None) -> Actual | None:
+    year, quarter = calendar.previous_period(year, quarter)
+    return Actual.objects.filter(indicator=indicator, year=year, quarter=quarter).first()
+
+
+def _validate(indicator: Indicator, entry: Entry) -> Stage | None:
+    """Run the one check; return the chosen stage row for a milestone indicator."""
+    previous = _previous(indicator, entry.year, entry.quarter)
+    plan = indicator.plan
+    rules = validation.Rules(
+        kind=indicator.kind,
+        unit=indicator.unit,
+        stages=tuple(indicator.stages.values_list("label", flat=True)),
+        first_year=plan.baseline_year,
+        last_year=max([plan.baseline_year, *plan.milestone_years]),
+        today=calendar.today(),
+        previous_value=_figure(previous),
+        previous_quarter=previous.quarter if previous else None,
+    )
+    report = validation.Report(
+        entry.year, entry.quarter, entry.value, entry.stage, entry.source, entry.note
+    )
+    errors = validation.check_report(rules, report)
+    if errors:
+        raise Invalid(errors)
+    return indicator.stages.filter(label=entry.stage).first() if entry.stage else None
+
+
+def _figure(actual: Actual | None) -> Decimal | None:
+    """The figure to compare with: the one in force, else the latest entered."""
+    if actual is None:
+        return None
+    return actual.approved_value if actual.approved_value is not None else actual.value
+
+
+def _save(actual: Actual, user, reason: str) -> Actual:
+    actual.version += 1
+    actual.updated_by = user
+    actual._history_user = user  # simple-history: who
+    actual._change_reason = reason  # simple-history: why
+    actual.save()
+    return actual
+
+
+def _stamp_submitted(actual: Actual) -> None:
+    now = timezone.now()
+    actual.state = ActualState.SUBMITTED
+    actual.submitted_at = now
+    actual.first_submitted_at = actual.first_submitted_at or now
+    actual.review_comment = ""
+
+
+@transaction.atomic
+def actual_create(
+    *, user, indicator: Indicator, entry: Entry, attachment=None, submit: bool = False
+) -> Actual:
+    """Enter a new value for a period that has none yet, as a draft or submitted."""
+    _require_reporter(user, indicator)
+    stage = _validate(indicator, entry)
+    if Actual.objects.filter(indicator=indicator, year=entry.year, quarter=entry.quarter).exists():
+        raise Invalid({"year": [_("This period already has a value: change that one instead.")]})
+    actual = Actual(
+        indicator=indicator,
+        year=entry.year,
+        quarter=entry.quarter,
+        value=None if stage else entry.value,
+        stage=stage,
+        source=entry.source.strip(),
+        note=entry.note.strip(),
+        attachment=attachment or "",
+        created_by=user,
+        updated_by=user,
+        version=0,
+    )
+    if submit:
+        _stamp_submitted(actual)
+    return _save(actual, user, _("entered"))
+
+
+@transaction.atomic
+def actual_update(
+    *,
+    user,
+    actual: Actual,
+    entry: Entry,
+    version: int | None,
+    reason: str = "",
+    attachment=None,
+    submit: bool = False,
+) -> Actual:
+    """Change the working copy. An approved value needs a reason and goes back for review;
+    the approved figure stays in force until the correction is approved."""
+    actual = Actual.objects.select_for_update().select_related("updated_by").get(pk=actual.pk)
+    _require_reporter(user, actual.indicator)
+    _check_version(actual, version)
+    if actual.state == ActualState.SUBMITTED:
+        raise Invalid({"state": [_("This value is waiting for review; it cannot be changed now.")]})
+    if actual.state == ActualState.APPROVED and not reason.strip():
+        raise Invalid({"reason": [_("Changing an approved value needs a reason.")]})
+    stage = _validate(
+        actual.indicator,
+        Entry(**{**entry.__dict__, "year": actual.year, "quarter": actual.quarter}),
+    )
+    actual.value, actual.stage = (None, stage) if stage else (entry.value, None)
+    actual.source, actual.note = entry.source.strip(), entry.note.strip()
+    if attachment is not None:
+        actual.attachment = attachment
+    actual.state = ActualState.DRAFT
+    if submit:
+        _stamp_submitted(actual)
+    return _save(actual, user, reason.strip() or _("changed"))
+
+
+@transaction.atomic
+def actual_submit(*, user, actual: Actual, version: int | None = None) -> Actual:
+    actual = Actual.objects.select_for_update().select_related("updated_by").get(pk=actual.pk)
+    _require_reporter(user, actual.indicator)
+    _check_version(actual, version)
+    if actual.state not in (ActualState.DRAFT, ActualState.RETURNED):
+        raise Invalid({"state": [_("Only a draft or a returned value can be submitted.")]})
+    _stamp_submitted(actual)
+    return _save(actual, user, _("submitted"))
+
+
+@transaction.atomic
+def actual_approve(*, user, actual: Actual, version: int | None = None) -> Actual:
+    """Approve a submission: its figure comes into force."""
+    _require_reviewer(user)
+    actual = Actual.objects.select_for_update().select_related("updated_by").get(pk=actual.pk)
+    _check_version(actual, version)
+    if actual.state != ActualState.SUBMITTED:
+        raise Invalid({"state": [_("Only a submitted value can be approved.")]})
+    actual.state = ActualState.APPROVED
+    actual.approved_value, actual.approved_stage = actual.value, actual.stage
+    actual.approved_source = actual.source
+    actual.approved_by, actual.approved_at = user, timezone.now()
+    actual.review_comment = ""
+    return _save(actual, user, _("approved"))
+
+
+@transaction.atomic
+def actual_return(*, user, actual: Actual, comment: str, version: int | None = None) -> Actual:
+    """Return a submission to its clerk with a comment; a figure in force stays in force."""
+    _require_reviewer(user)
+    if not comment.strip():
+        raise Invalid({"comment": [_("Say why the value is returned.")]})
+    actual = Actual.objects.select_for_update().select_related("updated_by").get(pk=actual.pk)
+    _check_version(actual, version)
+    if actual.state != ActualState.SUBMITTED:
+        raise Invalid({"state": [_("Only a submitted value can be returned.")]})
+    actual.state = ActualState.RETURNED
+    actual.review_comment = comment.strip()
+    return _save(actual, user, comment.strip())

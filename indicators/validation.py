@@ -1,0 +1,149 @@
+"""The one check of a reported value (domain.md §3, §5), used by the form, the API and the
+Excel upload alike. Plain values in, messages out: {field: [message, …]}, empty when valid."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from indicators import calendar
+from indicators.progress import ANNUAL_TOTAL, CUMULATIVE, MILESTONE, RATE, ZERO_EVENT
+
+COUNT_UNITS = {"家", "个", "人", "起"}
+PERCENT_UNIT = "%"
+RATE_BOUNDS = (Decimal(-100), Decimal(1000))  # a year-to-date growth rate, in %
+SHARE_BOUNDS = (Decimal(0), Decimal(100))  # a share of a whole, in %
+LARGEST = Decimal("1e15")
+BIG_CHANGE = Decimal("0.5")
+# Kinds whose period-on-period change means nothing for the 50% rule: a growth rate is a
+# change already, events are counted per quarter, and stages are not numbers.
+NO_CHANGE_RULE = {RATE, ZERO_EVENT, MILESTONE}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the check needs to know about the indicator and its neighbourhood."""
+
+    kind: str
+    unit: str
+    stages: tuple[str, ...]
+    first_year: int
+    last_year: int
+    today: date
+    previous_value: Decimal | None = None  # the previous period's value, if any
+    previous_quarter: int | None = None  # that period's quarter (to annualise YTD totals)
+
+
+@dataclass(frozen=True)
+class Report:
+    year: int
+    quarter: int | None
+    value: Decimal | None
+    stage: str | None
+    source: str
+    note: str = ""
+
+
+def check_report(rules: Rules, report: Report) -> dict[str, list[str]]:
+    """Every problem with the report, by field. Nothing is saved unless this is empty."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    for field, message in _period_problems(rules, report):
+        add(field, message)
+    if not report.source.strip():
+        add("source", _("Say where the figure comes from (e.g. 县统计局快报, a ledger)."))
+    if rules.kind == MILESTONE:
+        if report.stage not in rules.stages:
+            add(
+                "stage",
+                _("Choose one of the stages: %(stages)s.") % {"stages": "、".join(rules.stages)},
+            )
+        return errors
+    for message in _number_problems(rules, report.value):
+        add("value", message)
+    if "value" not in errors and _needs_note(rules, report):
+        add(
+            "note",
+            _(
+                "The value changed by more than half against the previous period: "
+                "explain why in the note."
+            ),
+        )
+    return errors
+
+
+def _period_problems(rules: Rules, report: Report):
+    if report.quarter not in (None, 1, 2, 3, 4):
+        yield "quarter", _("The quarter must be 1 to 4, or empty for a whole year.")
+        return
+    if not rules.first_year <= report.year <= rules.last_year:
+        yield (
+            "year",
+            _("The plan runs from %(first)s to %(last)s.")
+            % {
+                "first": rules.first_year,
+                "last": rules.last_year,
+            },
+        )
+    elif not calendar.has_ended(report.year, report.quarter, rules.today):
+        yield (
+            "year",
+            _("%(period)s has not ended yet; it can be reported once it is over.")
+            % {"period": calendar.period_label(report.year, report.quarter)},
+        )
+
+
+def _number_problems(rules: Rules, value: Decimal | None):
+    if value is None:
+        yield _("Enter a number.")
+        return
+    if not value.is_finite() or abs(value) >= LARGEST:
+        yield _("This number is too large.")
+        return
+    if value.as_tuple().exponent < -4:
+        yield _("Use at most 4 decimal places.")
+    if rules.unit in COUNT_UNITS or rules.kind == ZERO_EVENT:
+        if value < 0 or value != value.to_integral_value():
+            yield _("A count must be a whole number, 0 or more.")
+    elif rules.kind == RATE:
+        low, high = RATE_BOUNDS
+        if not low <= value <= high:
+            yield _("A growth rate must lie between %(low)s%% and %(high)s%%.") % {
+                "low": low,
+                "high": high,
+            }
+    elif rules.unit == PERCENT_UNIT:
+        low, high = SHARE_BOUNDS
+        if not low <= value <= high:
+            yield _("A percentage must lie between 0 and 100.")
+    elif value < 0:
+        yield _("An amount cannot be negative.")
+    if (
+        rules.kind == CUMULATIVE
+        and rules.previous_value is not None
+        and value < rules.previous_value
+    ):
+        yield _("A running total cannot fall: the previous period had %(previous)s.") % {
+            "previous": rules.previous_value
+        }
+
+
+def _needs_note(rules: Rules, report: Report) -> bool:
+    """A change of more than 50% against the previous period needs an explanation."""
+    if rules.kind in NO_CHANGE_RULE or rules.previous_value is None or report.note.strip():
+        return False
+    current, previous = report.value, rules.previous_value
+    if rules.kind == ANNUAL_TOTAL:  # compare like with like: whole-year equivalents
+        current = _annualised(current, report.quarter)
+        previous = _annualised(previous, rules.previous_quarter)
+    if previous == 0:
+        return current != 0
+    return abs(current - previous) > BIG_CHANGE * abs(previous)
+
+
+def _annualised(value: Decimal, quarter: int | None) -> Decimal:
+    return value * 4 / quarter if quarter in (1, 2, 3) else value
