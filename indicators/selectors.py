@@ -4,6 +4,7 @@ an API list costs a fixed number of queries whatever the number of indicators.""
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -22,6 +23,7 @@ from indicators.models import (
     Responsibility,
     ResponsibilityRole,
     Role,
+    Stage,
     Target,
     Task,
     TaskDepartment,
@@ -63,10 +65,15 @@ def indicator_tree(*, plan: Plan) -> QuerySet[Indicator]:
 
 
 def departments_by_role(indicator: Indicator) -> dict[str, list[str]]:
-    """Department names per role of a prefetched indicator; the data source defaults to the lead."""
+    """Department names per role of a prefetched indicator (see `_roles`)."""
+    return _roles((row.role, row.department.name) for row in indicator.responsibilities.all())
+
+
+def _roles(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """(role, department) pairs to names per role; the data source defaults to the lead."""
     names = {role: [] for role in ResponsibilityRole.values}
-    for row in indicator.responsibilities.all():
-        names[row.role].append(row.department.name)
+    for role, name in pairs:
+        names[role].append(name)
     if not names[ResponsibilityRole.DATA_SOURCE]:
         names[ResponsibilityRole.DATA_SOURCE] = list(names[ResponsibilityRole.LEAD])
     return names
@@ -160,7 +167,8 @@ def actual_entries(
         Actual.objects.filter(counted, indicator__plan=plan)
         .filter(
             Q(year=year)
-            | Q(year=plan.baseline_year)
+            # the baseline year's figure stands in for a missing baseline only
+            | Q(year=plan.baseline_year, indicator__baseline__isnull=True)
             | Q(indicator__kind=Kind.MILESTONE, year__lt=year)
         )
         .values(
@@ -198,9 +206,49 @@ def _entry(row: dict, include_pending: bool) -> periods.Entry:
     )
 
 
-def indicator_spec(indicator: Indicator, baseline_year: int) -> progress.IndicatorSpec:
-    """The engine's plain view of a prefetched indicator."""
-    targets = indicator.targets.all()
+@dataclass
+class _PlanParts:
+    """A plan's indicators (with dimension) and their targets, stages and departments as
+    plain values grouped by indicator id: the cheap shape for evaluating many indicators."""
+
+    indicators: list[Indicator]
+    targets: dict[int, list[tuple[int, Decimal | None, str | None]]]
+    stages: dict[int, list[str]]
+    roles: dict[int, dict[str, list[str]]]
+
+
+def _plan_parts(plan: Plan) -> _PlanParts:
+    """Four queries whatever the plan's size; only the indicators become model objects."""
+    indicators = list(
+        Indicator.objects.filter(plan=plan).select_related("dimension").order_by("order")
+    )
+    targets, stages, pairs = defaultdict(list), defaultdict(list), defaultdict(list)
+    for ind_id, year, value, stage in (
+        Target.objects.filter(indicator__plan=plan)
+        .order_by("year")
+        .values_list("indicator_id", "year", "value", "stage__label")
+    ):
+        targets[ind_id].append((year, value, stage))
+    for ind_id, label in (
+        Stage.objects.filter(indicator__plan=plan)
+        .order_by("position")
+        .values_list("indicator_id", "label")
+    ):
+        stages[ind_id].append(label)
+    for ind_id, role, name in (
+        Responsibility.objects.filter(indicator__plan=plan)
+        .order_by("position", "pk")
+        .values_list("indicator_id", "role", "department__name")
+    ):
+        pairs[ind_id].append((role, name))
+    roles = {ind.pk: _roles(pairs[ind.pk]) for ind in indicators}
+    return _PlanParts(indicators, targets, stages, roles)
+
+
+def indicator_spec(
+    indicator: Indicator, baseline_year: int, targets: list, stages: list[str]
+) -> progress.IndicatorSpec:
+    """The engine's plain view of an indicator, its (year, value, stage) targets and stages."""
     return progress.IndicatorSpec(
         kind=indicator.kind,
         direction=1 if indicator.direction == "higher" else -1,
@@ -208,9 +256,9 @@ def indicator_spec(indicator: Indicator, baseline_year: int) -> progress.Indicat
         binding=indicator.binding,
         baseline_year=baseline_year,
         baseline=indicator.baseline,
-        targets=tuple((t.year, t.value) for t in targets if t.value is not None),
-        stages=tuple(s.label for s in indicator.stages.all()),
-        stage_targets=tuple((t.year, t.stage.label) for t in targets if t.stage is not None),
+        targets=tuple((year, value) for year, value, _stage in targets if value is not None),
+        stages=tuple(stages),
+        stage_targets=tuple((year, stage) for year, _value, stage in targets if stage is not None),
     )
 
 
@@ -219,11 +267,12 @@ def progress_rows(
 ) -> list[ProgressRow]:
     """Every indicator of the plan, in plan order, evaluated for the period.
 
-    Queries: the 4 of `indicator_tree` and 1 for the entries, whatever the plan's size.
+    Queries: 4 for the plan's parts and 1 for the entries, whatever the plan's size.
     """
+    parts = _plan_parts(plan)
     entries = actual_entries(plan=plan, year=year, include_pending=include_pending)
     rows = []
-    for indicator in indicator_tree(plan=plan):
+    for indicator in parts.indicators:
         own = entries.get(indicator.pk, ())
         current = periods.derive(indicator.kind, own, year, quarter)
         base = periods.derive(indicator.kind, own, plan.baseline_year, None)
@@ -233,15 +282,17 @@ def progress_rows(
             provisional=current.provisional,
             baseline_year_value=base.value,
         )
-        spec = indicator_spec(indicator, plan.baseline_year)
-        roles = departments_by_role(indicator)
+        spec = indicator_spec(
+            indicator, plan.baseline_year, parts.targets[indicator.pk], parts.stages[indicator.pk]
+        )
+        roles = parts.roles[indicator.pk]
         rows.append(
             ProgressRow(
                 indicator=indicator,
                 progress=progress.evaluate(spec, year, quarter, observation),
                 stage=current.stage,
-                leads=roles["lead"],
-                responsible=roles["responsible"],
+                leads=roles[ResponsibilityRole.LEAD],
+                responsible=roles[ResponsibilityRole.RESPONSIBLE],
             )
         )
     return rows

@@ -41,7 +41,7 @@ def make_synthetic_plan(n: int, slug: str = "synthetic") -> Plan:
             unit="家",
             order=i + 1,
             kind=KINDS[i % 6],
-            baseline=None if i % 7 == 0 else Decimal(10 + i),
+            baseline=None if i % 7 == 0 else _baseline(KINDS[i % 6], i),
         )  # fmt: skip
         for i in range(n)
     )
@@ -51,6 +51,20 @@ def make_synthetic_plan(n: int, slug: str = "synthetic") -> Plan:
         for ind in indicators
     )
     return plan
+
+
+def _baseline(kind: str, i: int) -> Decimal:
+    """Growth rates are percentages (a few %); other kinds grow with their position."""
+    return Decimal(5 + i % 3) if kind == "rate" else Decimal(10 + i)
+
+
+def _target(kind: str, k: int, order: int) -> Decimal:
+    """The k-th milestone's target: 零发生 for events, a higher rate, or a larger level."""
+    if kind == "zero_event":
+        return Decimal(0)
+    if kind == "rate":
+        return Decimal(6 + 2 * k + order % 3)
+    return Decimal(20 + 10 * k + order)
 
 
 def _targets(indicators) -> None:
@@ -71,7 +85,7 @@ def _targets(indicators) -> None:
                     Target(indicator=ind, year=year, stage=by_indicator[ind.pk][k], origin="table")
                 )
             else:
-                value = Decimal(0) if ind.kind == "zero_event" else Decimal(20 + 10 * k + ind.order)
+                value = _target(ind.kind, k, ind.order)
                 rows.append(Target(indicator=ind, year=year, value=value, origin="table"))
     Target.objects.bulk_create(rows)
 
@@ -111,7 +125,8 @@ def add_quarterly_actuals(
 
     Values are plausible for each kind and deterministic (no randomness): each indicator moves
     from its baseline towards its last target at its own pace (`PACES`). A milestone indicator
-    without stages gets no actuals, since an actual needs a value or a stage.
+    without stages gets no actuals, since an actual needs a value or a stage. The rows are
+    bulk-created, so no history (simple-history) is written for them.
     """
     if state not in ActualState.values:
         raise ValueError(f"state must be one of {ActualState.values}, not {state!r}")
@@ -125,19 +140,27 @@ def add_quarterly_actuals(
             for quarter in (1, 2, 3, 4):
                 reading = _reading(course, year, quarter)
                 if reading is not None:
-                    rows.append(
-                        Actual(
-                            indicator=indicator,
-                            year=year,
-                            quarter=quarter,
-                            source=SOURCE,
-                            state=state,
-                            **reading,
-                            **stamps,
-                        )
-                    )
+                    rows.append(_actual(indicator, year, quarter, reading, state, stamps))
     Actual.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def _actual(indicator: Indicator, year: int, quarter: int, reading: dict, state, stamps) -> Actual:
+    """One unsaved actual; an approved one also carries its figure in force (approved_*)."""
+    actual = Actual(
+        indicator=indicator,
+        year=year,
+        quarter=quarter,
+        source=SOURCE,
+        state=state,
+        **reading,
+        **stamps,
+    )
+    if state == ActualState.APPROVED:
+        actual.approved_value = reading.get("value")
+        actual.approved_stage = reading.get("stage")
+        actual.approved_source = SOURCE
+    return actual
 
 
 def _stamps(user, state: str) -> dict:
@@ -145,7 +168,7 @@ def _stamps(user, state: str) -> dict:
     now = timezone.now()
     stamps = {"created_by": user, "updated_by": user}
     if state in (ActualState.SUBMITTED, ActualState.APPROVED):
-        stamps["submitted_at"] = now
+        stamps |= {"submitted_at": now, "first_submitted_at": now}
     if state == ActualState.APPROVED:
         stamps |= {"approved_by": user, "approved_at": now}
     return stamps
