@@ -415,3 +415,39 @@ def actuals_as_of(*, plan: Plan, moment) -> list:
     for record in records:
         latest.setdefault(record.id, record)
     return [r for r in latest.values() if r.history_type != "-"]
+
+
+def indicators_reported_by(department: Department | None) -> QuerySet[Indicator]:
+    """The indicators a department reports: where it is the data source, or the lead when no
+    data source is named (the same rule as `reporting_departments`)."""
+    if department is None:
+        return Indicator.objects.none()
+    named_source = Responsibility.objects.filter(role=ResponsibilityRole.DATA_SOURCE)
+    as_source = Q(
+        responsibilities__role=ResponsibilityRole.DATA_SOURCE,
+        responsibilities__department=department,
+    )
+    as_lead = Q(
+        responsibilities__role=ResponsibilityRole.LEAD,
+        responsibilities__department=department,
+    ) & ~Q(pk__in=named_source.values("indicator_id"))
+    return Indicator.objects.filter(as_source | as_lead).distinct().order_by("plan", "order")
+
+
+IN_FORCE = Q(approved_value__isnull=False) | Q(approved_stage__isnull=False)
+
+
+def actuals_visible_to(user) -> QuerySet[Actual]:
+    """The values a user may see (domain.md §6): reviewers and administrators everything;
+    a clerk their own department's values and every approved figure; leaders and analysts
+    approved figures and submissions (not drafts or returned values)."""
+    role = user_role(user)
+    actuals = Actual.objects.all()
+    if role in (Role.REVIEWER, Role.ADMIN):
+        return actuals
+    if role == Role.CLERK:
+        own = indicators_reported_by(user_department(user)).values("pk")
+        return actuals.filter(IN_FORCE | Q(indicator__in=own))
+    if role in (Role.LEADER, Role.ANALYST):
+        return actuals.filter(IN_FORCE | Q(state=ActualState.SUBMITTED))
+    return actuals.none()

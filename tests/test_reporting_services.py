@@ -111,3 +111,27 @@ def test_as_of_rebuilds_the_past(clerk_kgj, reviewer, enterprises, plan):
     then = selectors.actuals_as_of(plan=plan, moment=moment)
     assert [r.approved_value for r in then] == [D(3)]
     assert selectors.actuals_as_of(plan=plan, moment=moment - timedelta(days=1)) == []
+
+
+def test_reported_by_follows_the_lead_unless_a_data_source_is_named(plan, enterprises):
+    from indicators.models import Department, Responsibility
+
+    kgj, rsj = Department.objects.get(name="县科工局"), Department.objects.get(name="县人社局")
+    assert enterprises in selectors.indicators_reported_by(kgj)
+    Responsibility.objects.create(
+        indicator=enterprises, department=rsj, role="data_source", origin="admin"
+    )
+    assert enterprises not in selectors.indicators_reported_by(kgj)
+    assert enterprises in selectors.indicators_reported_by(rsj)
+
+
+def test_visibility_by_role(clerk_kgj, clerk_rsj, reviewer, leader, enterprises):
+    draft = actual_create(user=clerk_kgj, indicator=enterprises, entry=entry())
+    assert draft in selectors.actuals_visible_to(clerk_kgj)
+    assert draft in selectors.actuals_visible_to(reviewer)
+    assert draft not in selectors.actuals_visible_to(clerk_rsj)
+    assert draft not in selectors.actuals_visible_to(leader)
+    actual_submit(user=clerk_kgj, actual=draft)
+    approved = actual_approve(user=reviewer, actual=draft)
+    assert approved in selectors.actuals_visible_to(clerk_rsj)
+    assert approved in selectors.actuals_visible_to(leader)
