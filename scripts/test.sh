@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
+source scripts/_browser.sh
 venv_install requirements-dev.txt
+ensure_chromium || echo "Chromium could not be installed: browser tests will be skipped." >&2
 .venv/bin/python -m ruff check .
 exec .venv/bin/python -m pytest "$@"

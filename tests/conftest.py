@@ -1,4 +1,4 @@
-"""The fixed cast of test users, and the 陆河 plan loaded from its file."""
+"""The fixed cast of test users, the 陆河 plan loaded from its file, and the browser."""
 
 from datetime import date
 from io import StringIO
@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from indicators.models import Department, Plan
 from indicators.services import user_set_role
+from tests.browser import browser, page  # noqa: F401 (fixtures)
 
 PLAN_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "luhe-garment-2025-2030.yaml"
 PLAN_SLUG = "luhe-garment"
