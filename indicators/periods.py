@@ -12,7 +12,7 @@ from indicators.progress import ANNUAL_TOTAL, CUMULATIVE, LEVEL, MILESTONE, RATE
 
 
 @dataclass(frozen=True)
-class Entry:
+class Figure:
     year: int
     quarter: int | None
     value: Decimal | None = None
@@ -31,7 +31,7 @@ class PeriodValue:
 NONE = PeriodValue()
 
 
-def derive(kind: str, entries: Iterable[Entry], year: int, quarter: int | None) -> PeriodValue:
+def derive(kind: str, entries: Iterable[Figure], year: int, quarter: int | None) -> PeriodValue:
     """The period's value for an indicator of `kind`, from all its entries."""
     entries = list(entries)
     if kind in (LEVEL, CUMULATIVE, ANNUAL_TOTAL, RATE):
@@ -44,7 +44,7 @@ def derive(kind: str, entries: Iterable[Entry], year: int, quarter: int | None) 
     raise ValueError(f"unknown kind {kind!r}")
 
 
-def _entry_for(entries: list[Entry], year: int, quarter: int | None) -> Entry | None:
+def _entry_for(entries: list[Figure], year: int, quarter: int | None) -> Figure | None:
     """The entry of that quarter; for the whole year or Q4, the whole-year entry wins over Q4."""
     by_period = {(e.year, e.quarter): e for e in entries}
     if quarter in (None, 4):
@@ -52,11 +52,11 @@ def _entry_for(entries: list[Entry], year: int, quarter: int | None) -> Entry | 
     return by_period.get((year, quarter))
 
 
-def _as_value(entry: Entry) -> PeriodValue:
+def _as_value(entry: Figure) -> PeriodValue:
     return PeriodValue(value=entry.value, stage=entry.stage, provisional=entry.provisional)
 
 
-def _events(entries: list[Entry], year: int, quarter: int | None) -> PeriodValue:
+def _events(entries: list[Figure], year: int, quarter: int | None) -> PeriodValue:
     """Events of the year up to the quarter: a whole-year entry, else the sum of the quarters.
 
     Quarters not reported count as unknown, not zero: with none reported there is no value.
@@ -74,7 +74,7 @@ def _events(entries: list[Entry], year: int, quarter: int | None) -> PeriodValue
     )
 
 
-def _highest_stage(entries: list[Entry], year: int, quarter: int | None) -> PeriodValue:
+def _highest_stage(entries: list[Figure], year: int, quarter: int | None) -> PeriodValue:
     """The highest stage reached by the end of the period, over all earlier years too."""
     last = quarter or 4
     reached = [

@@ -152,7 +152,7 @@ class ProgressRow:
 
 def actual_entries(
     *, plan: Plan, year: int, include_pending: bool = False
-) -> dict[int, list[periods.Entry]]:
+) -> dict[int, list[periods.Figure]]:
     """Entries that can shape the period's values, per indicator id, in one query.
 
     That is every entry of the year, of the baseline year (for a missing baseline), and of
@@ -184,19 +184,19 @@ def actual_entries(
             "approved_stage__position",
         )  # fmt: skip
     )
-    entries: dict[int, list[periods.Entry]] = defaultdict(list)
+    entries: dict[int, list[periods.Figure]] = defaultdict(list)
     for row in rows:
         entries[row["indicator_id"]].append(_entry(row, include_pending))
     return entries
 
 
-def _entry(row: dict, include_pending: bool) -> periods.Entry:
+def _entry(row: dict, include_pending: bool) -> periods.Figure:
     """The figure that counts for one stored row (see `actual_entries`)."""
     if include_pending and row["state"] == ActualState.SUBMITTED:
         prefix, provisional = "", True
     else:
         prefix, provisional = "approved_", False
-    return periods.Entry(
+    return periods.Figure(
         year=row["year"],
         quarter=row["quarter"],
         value=row[f"{prefix}value"],

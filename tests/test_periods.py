@@ -4,11 +4,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from indicators.periods import Entry, derive
+from indicators.periods import Figure, derive
 
 
 def e(year, quarter, value=None, stage=None, position=None, provisional=False):
-    return Entry(year, quarter, None if value is None else D(value), stage, position, provisional)
+    return Figure(year, quarter, None if value is None else D(value), stage, position, provisional)
 
 
 @pytest.mark.parametrize("kind", ["level", "cumulative", "annual_total", "rate"])
