@@ -9,15 +9,18 @@ old state is the previous history row).
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indicators import calendar, validation
 from indicators.models import Actual, ActualState, Indicator, Role, Stage
 from indicators.selectors import reporting_departments, user_department, user_role
 from indicators.services import ServiceError
+
+ALREADY_ENTERED = gettext_lazy("This period already has a value: change that one instead.")
 
 
 class NotAllowed(ServiceError):
@@ -77,7 +80,7 @@ def _check_version(actual: Actual, version: int | None) -> None:
         raise Conflict(
             _(
                 "%(user)s changed this value at %(when)s (version %(version)s) after you "
-                "opened it; reload to see their change, then save again."
+                "opened it, so nothing was saved: look at their change, then enter yours again."
             )
             % {
                 "user": actual.updated_by.get_username(),
@@ -85,6 +88,15 @@ def _check_version(actual: Actual, version: int | None) -> None:
                 "version": actual.version,
             }
         )
+
+
+def _locked(actual: Actual) -> Actual:
+    """The row, locked until the transaction ends, so versions are compared and bumped alone.
+
+    No join here: PostgreSQL re-checks joined rows after the lock wait, and a changed
+    `updated_by` would then make the row vanish instead of raising a Conflict.
+    """
+    return Actual.objects.select_for_update().get(pk=actual.pk)
 
 
 def _previous(indicator: Indicator, year: int, quarter: int | None) -> Actual | None:
@@ -147,7 +159,7 @@ def actual_create(
     _require_reporter(user, indicator)
     stage = _validate(indicator, entry)
     if Actual.objects.filter(indicator=indicator, year=entry.year, quarter=entry.quarter).exists():
-        raise Invalid({"year": [_("This period already has a value: change that one instead.")]})
+        raise Invalid({"year": [str(ALREADY_ENTERED)]})
     actual = Actual(
         indicator=indicator,
         year=entry.year,
@@ -163,7 +175,11 @@ def actual_create(
     )
     if submit:
         _stamp_submitted(actual)
-    return _save(actual, user, _("entered"))
+    try:
+        with transaction.atomic():
+            return _save(actual, user, _("entered"))
+    except IntegrityError:  # another connection entered the period since the check above
+        raise Invalid({"year": [str(ALREADY_ENTERED)]}) from None
 
 
 @transaction.atomic
@@ -179,7 +195,7 @@ def actual_update(
 ) -> Actual:
     """Change the working copy. An approved value needs a reason and goes back for review;
     the approved figure stays in force until the correction is approved."""
-    actual = Actual.objects.select_for_update().select_related("updated_by").get(pk=actual.pk)
+    actual = _locked(actual)
     _require_reporter(user, actual.indicator)
     _check_version(actual, version)
     if actual.state == ActualState.SUBMITTED:
@@ -202,7 +218,7 @@ def actual_update(
 
 @transaction.atomic
 def actual_submit(*, user, actual: Actual, version: int | None = None) -> Actual:
-    actual = Actual.objects.select_for_update().select_related("updated_by").get(pk=actual.pk)
+    actual = _locked(actual)
     _require_reporter(user, actual.indicator)
     _check_version(actual, version)
     if actual.state not in (ActualState.DRAFT, ActualState.RETURNED):
@@ -215,7 +231,7 @@ def actual_submit(*, user, actual: Actual, version: int | None = None) -> Actual
 def actual_approve(*, user, actual: Actual, version: int | None = None) -> Actual:
     """Approve a submission: its figure comes into force."""
     _require_reviewer(user)
-    actual = Actual.objects.select_for_update().select_related("updated_by").get(pk=actual.pk)
+    actual = _locked(actual)
     _check_version(actual, version)
     if actual.state != ActualState.SUBMITTED:
         raise Invalid({"state": [_("Only a submitted value can be approved.")]})
@@ -233,7 +249,7 @@ def actual_return(*, user, actual: Actual, comment: str, version: int | None = N
     _require_reviewer(user)
     if not comment.strip():
         raise Invalid({"comment": [_("Say why the value is returned.")]})
-    actual = Actual.objects.select_for_update().select_related("updated_by").get(pk=actual.pk)
+    actual = _locked(actual)
     _check_version(actual, version)
     if actual.state != ActualState.SUBMITTED:
         raise Invalid({"state": [_("Only a submitted value can be returned.")]})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators.api import views
+from indicators.api import actuals, views
 
 urlpatterns = [
     path("plans/", views.PlanListApi.as_view(), name="api-plans"),
@@ -8,4 +8,15 @@ urlpatterns = [
     path("plans/<slug:slug>/tasks/", views.TaskListApi.as_view(), name="api-tasks"),
     path("plans/<slug:slug>/progress/", views.ProgressApi.as_view(), name="api-progress"),
     path("departments/", views.DepartmentListApi.as_view(), name="api-departments"),
+    # Reported values: list and enter, one value, its transitions and its history.
+    path("actuals/", actuals.ActualListApi.as_view(), name="api-actuals"),
+    path("actuals/<int:pk>/", actuals.ActualDetailApi.as_view(), name="api-actual"),
+    path("actuals/<int:pk>/submit/", actuals.ActualSubmitApi.as_view(), name="api-actual-submit"),
+    path(
+        "actuals/<int:pk>/approve/", actuals.ActualApproveApi.as_view(), name="api-actual-approve"
+    ),
+    path("actuals/<int:pk>/return/", actuals.ActualReturnApi.as_view(), name="api-actual-return"),
+    path(
+        "actuals/<int:pk>/history/", actuals.ActualHistoryApi.as_view(), name="api-actual-history"
+    ),
 ]

@@ -1,0 +1,438 @@
+"""Write API for reported values: enter, list, change, submit, approve, return, history.
+
+Every write goes through `indicators.reporting`, so the API refuses exactly what the pages and
+the upload refuse; this module only parses input, maps the services' errors to HTTP and
+presents the result. Who may *see* a value is `selectors.actuals_visible_to` (a value the user
+may not see is 404); who may *act* is the services' rule (403), checked by role before the
+body is read so that a wrong role gets 403 whatever it sends.
+
+Filters of the list: `plan` (slug), `year`, `quarter` (1–4, or 0 for whole-year figures, as
+in the entry page's URL), `department` (name of the reporting department), `state`.
+"""
+
+from django.db.models import F, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from indicators import calendar, reporting, selectors
+from indicators.api.serializers import PlainDecimalField
+from indicators.models import Actual, ActualState, Department, Indicator, Plan, Role
+
+REPORTERS = (Role.CLERK, Role.ADMIN)
+REVIEWERS = (Role.REVIEWER, Role.ADMIN)
+WHOLE_YEAR = 0  # `?quarter=0` asks for whole-year figures (quarter NULL)
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+class VersionConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("Someone changed this value after you opened it.")
+    default_code = "conflict"
+
+
+def api_error(exc: Exception) -> Exception:
+    """The one mapping of the services' refusals to HTTP: Invalid 400 (with its field messages),
+    NotAllowed 403, Conflict 409 (its message names who changed the value and when)."""
+    if isinstance(exc, reporting.Invalid):
+        return exceptions.ValidationError(exc.errors)
+    if isinstance(exc, reporting.NotAllowed):
+        return exceptions.PermissionDenied(str(exc))
+    if isinstance(exc, reporting.Conflict):
+        return VersionConflict(str(exc))
+    return exc
+
+
+class ActingRole(BasePermission):
+    """The roles a view's write needs (`acting_roles`, with the refusal in `refusal`); reads
+    and views without them pass. The department is the services' check, after this one."""
+
+    def has_permission(self, request, view) -> bool:
+        roles = getattr(view, "acting_roles", {}).get(request.method)
+        if roles is None or selectors.user_role(request.user) in roles:
+            return True
+        self.message = view.refusal
+        return False
+
+
+class ActualApiView(APIView):
+    """Base of this module's views: the default permissions, the acting role, and the
+    services' errors turned into responses."""
+
+    acting_roles: dict[str, tuple[str, ...]] = {}
+    # The services' own words, so a refusal reads the same whichever check makes it.
+    refusal = gettext_lazy("Only a data clerk of the reporting department may enter this value.")
+
+    def get_permissions(self):
+        return [*super().get_permissions(), ActingRole()]
+
+    def handle_exception(self, exc):
+        return super().handle_exception(api_error(exc))
+
+
+# --- reads (this module's selectors) ------------------------------------------------------
+
+
+def with_related(actuals: QuerySet[Actual]) -> QuerySet[Actual]:
+    """Everything a representation shows, in the same query as the values."""
+    return actuals.select_related(
+        "indicator__plan", "stage", "approved_stage", "created_by", "updated_by", "approved_by"
+    )
+
+
+def plan_named(slug: str) -> Plan | None:
+    return Plan.objects.filter(slug=slug).first()
+
+
+def indicator_coded(plan: Plan, code: str) -> Indicator | None:
+    return Indicator.objects.filter(plan=plan, code=code).first()
+
+
+def department_named(name: str) -> Department | None:
+    return Department.objects.filter(name=name).first()
+
+
+def actual_for(user, pk: int) -> Actual:
+    """A value the user may see, or 404."""
+    return get_object_or_404(with_related(selectors.actuals_visible_to(user)), pk=pk)
+
+
+def actual_to_act_on(pk: int) -> Actual:
+    """A value to write to: any existing one; whether the user may is the services' call."""
+    return get_object_or_404(with_related(Actual.objects.all()), pk=pk)
+
+
+def actual_list(user, filters: dict) -> QuerySet[Actual]:
+    """The values the user may see, filtered, in plan order, then year and quarter (the
+    whole year after its fourth quarter)."""
+    actuals = with_related(selectors.actuals_visible_to(user))
+    if "plan" in filters:
+        actuals = actuals.filter(indicator__plan=filters["plan"])
+    if "year" in filters:
+        actuals = actuals.filter(year=filters["year"])
+    if "quarter" in filters:
+        quarter = filters["quarter"]
+        actuals = (
+            actuals.filter(quarter__isnull=True)
+            if quarter == WHOLE_YEAR
+            else actuals.filter(quarter=quarter)
+        )
+    if "department" in filters:
+        reported = selectors.indicators_reported_by(filters["department"]).values("pk")
+        actuals = actuals.filter(indicator__in=reported)
+    if "state" in filters:
+        actuals = actuals.filter(state=filters["state"])
+    return actuals.order_by(
+        "indicator__plan__slug", "indicator__order", "year", F("quarter").asc(nulls_last=True)
+    )
+
+
+# --- serializers ---------------------------------------------------------------------------
+
+
+class ActualSerializer(serializers.Serializer):
+    """A value: its working copy, its state and version, and the figure in force."""
+
+    id = serializers.IntegerField()
+    plan = serializers.CharField(source="indicator.plan.slug")
+    indicator = serializers.CharField(source="indicator.code")
+    indicator_name = serializers.CharField(source="indicator.printed_name")
+    unit = serializers.CharField(source="indicator.unit")
+    kind = serializers.CharField(source="indicator.kind")
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField(allow_null=True)
+    period = serializers.SerializerMethodField()
+    value = PlainDecimalField()
+    stage = serializers.CharField(source="stage.label", default=None)
+    source = serializers.CharField()
+    note = serializers.CharField()
+    attachment = serializers.SerializerMethodField()
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    version = serializers.IntegerField()
+    review_comment = serializers.CharField()
+    approved_value = PlainDecimalField()
+    approved_stage = serializers.CharField(source="approved_stage.label", default=None)
+    approved_source = serializers.CharField()
+    approved_by = serializers.CharField(source="approved_by.username", default=None)
+    approved_at = serializers.DateTimeField()
+    created_by = serializers.CharField(source="created_by.username")
+    created_at = serializers.DateTimeField()
+    updated_by = serializers.CharField(source="updated_by.username")
+    updated_at = serializers.DateTimeField()
+    first_submitted_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField()
+
+    def get_period(self, actual) -> str:
+        return calendar.period_label(actual.year, actual.quarter)
+
+    def get_attachment(self, actual) -> str | None:
+        # The page route serves it, with the same visibility rule.
+        return reverse("indicators:attachment", args=[actual.pk]) if actual.attachment else None
+
+
+class NumberField(serializers.DecimalField):
+    """Any decimal number; its range and places are the one validation's business."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=None, decimal_places=None, allow_null=True, **kwargs)
+
+
+class EntryFields(serializers.Serializer):
+    """What a clerk enters. Missing source or value are left to the services, so the API
+    gives the same messages as the pages."""
+
+    value = NumberField(required=False)
+    stage = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    source = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    note = serializers.CharField(required=False, allow_blank=True)
+    submit = serializers.BooleanField(required=False, default=False)
+
+
+class CreateSerializer(EntryFields):
+    plan = serializers.SlugField()
+    indicator = serializers.SlugField()
+    year = serializers.IntegerField(min_value=1, max_value=9999)
+    quarter = serializers.IntegerField(allow_null=True, min_value=1, max_value=4)
+
+    def validate(self, data: dict) -> dict:
+        plan = plan_named(data["plan"])
+        if plan is None:
+            raise serializers.ValidationError(
+                {"plan": [_("Unknown plan “%(plan)s”.") % {"plan": data["plan"]}]}
+            )
+        data["indicator"] = indicator_coded(plan, data["indicator"])
+        if data["indicator"] is None:
+            raise serializers.ValidationError(
+                {"indicator": [_("The plan has no indicator with this code.")]}
+            )
+        return data
+
+    def entry(self) -> reporting.Entry:
+        data = self.validated_data
+        return reporting.Entry(
+            year=data["year"],
+            quarter=data["quarter"],
+            value=data.get("value"),
+            stage=data.get("stage") or None,
+            source=data.get("source", ""),
+            note=data.get("note", ""),
+        )
+
+
+class ChangeSerializer(EntryFields):
+    version = serializers.IntegerField(min_value=0)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def entry(self, actual: Actual) -> reporting.Entry:
+        """The change merged into the current working copy: fields not sent keep their values."""
+        data = self.validated_data
+        current_stage = actual.stage.label if actual.stage else None
+        return reporting.Entry(
+            year=actual.year,
+            quarter=actual.quarter,
+            value=data.get("value", actual.value),
+            stage=data.get("stage", current_stage) or None,
+            source=data.get("source", actual.source),
+            note=data.get("note", actual.note),
+        )
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+
+class ReturnSerializer(VersionSerializer):
+    # Blank is the services' refusal, with their message.
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _message(text):
+    """The same message for a filter's every kind of bad value."""
+    return {key: text for key in ("invalid", "min_value", "max_value", "max_string_length")}
+
+
+class ListQuerySerializer(serializers.Serializer):
+    """The list's filters: only these reach the query, each checked."""
+
+    plan = serializers.SlugField(required=False)
+    year = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=9999,
+        error_messages=_message(gettext_lazy("The year must be a number such as 2026.")),
+    )
+    quarter = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=4,
+        error_messages=_message(
+            gettext_lazy("The quarter must be 1 to 4, or 0 for whole-year figures.")
+        ),
+    )
+    department = serializers.CharField(required=False)
+    state = serializers.ChoiceField(
+        required=False,
+        choices=ActualState.values,
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "The state must be one of: draft, submitted, approved, returned."
+            )
+        },
+    )
+
+    def validate_plan(self, slug: str) -> Plan:
+        plan = plan_named(slug)
+        if plan is None:
+            raise serializers.ValidationError(_("Unknown plan “%(plan)s”.") % {"plan": slug})
+        return plan
+
+    def validate_department(self, name: str) -> Department:
+        department = department_named(name)
+        if department is None:
+            raise serializers.ValidationError(
+                _("No department is called “%(name)s”.") % {"name": name}
+            )
+        return department
+
+
+class HistoryStepSerializer(serializers.Serializer):
+    ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+    def to_representation(self, step) -> dict:
+        return {
+            "when": serializers.DateTimeField().to_representation(step.when),
+            "who": step.who,
+            "action": self.ACTIONS[step.kind],
+            "reason": step.reason,
+            "state": step.state,
+            "state_label": str(ActualState(step.state).label),
+            "version": step.version,
+            "changes": [
+                {"field": field, "label": label, "old": old, "new": new}
+                for field, label, old, new in step.changes
+            ],
+        }
+
+
+# --- views ---------------------------------------------------------------------------------
+
+
+class ActualPagination(PageNumberPagination):
+    page_size = 50
+
+
+def _shown(actual: Actual, status_code: int = status.HTTP_200_OK) -> Response:
+    """The value as it now stands (reloaded with what the representation needs)."""
+    actual = with_related(Actual.objects.all()).get(pk=actual.pk)
+    return Response(ActualSerializer(actual).data, status=status_code)
+
+
+class ActualListApi(ActualApiView):
+    """GET: the values the user may see, filtered and paginated. POST: enter a new value."""
+
+    acting_roles = {"POST": REPORTERS}
+
+    def get(self, request: Request) -> Response:
+        query = ListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        actuals = actual_list(request.user, query.validated_data)
+        paginator = ActualPagination()
+        page = paginator.paginate_queryset(actuals, request, view=self)
+        return paginator.get_paginated_response(ActualSerializer(page, many=True).data)
+
+    def post(self, request: Request) -> Response:
+        body = CreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        actual = reporting.actual_create(
+            user=request.user,
+            indicator=body.validated_data["indicator"],
+            entry=body.entry(),
+            submit=body.validated_data["submit"],
+        )
+        return _shown(actual, status.HTTP_201_CREATED)
+
+
+class ActualDetailApi(ActualApiView):
+    """GET: one value the user may see. PATCH: change its working copy (version required)."""
+
+    acting_roles = {"PATCH": REPORTERS}
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(ActualSerializer(actual_for(request.user, pk)).data)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        actual = actual_to_act_on(pk)
+        body = ChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        actual = reporting.actual_update(
+            user=request.user,
+            actual=actual,
+            entry=body.entry(actual),
+            version=body.validated_data["version"],
+            reason=body.validated_data["reason"],
+            submit=body.validated_data["submit"],
+        )
+        return _shown(actual)
+
+
+class ActualSubmitApi(ActualApiView):
+    acting_roles = {"POST": REPORTERS}
+
+    def post(self, request: Request, pk: int) -> Response:
+        body = VersionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        actual = reporting.actual_submit(
+            user=request.user,
+            actual=actual_to_act_on(pk),
+            version=body.validated_data.get("version"),
+        )
+        return _shown(actual)
+
+
+class ActualApproveApi(ActualApiView):
+    acting_roles = {"POST": REVIEWERS}
+    refusal = gettext_lazy("Only a reviewer may approve or return values.")
+
+    def post(self, request: Request, pk: int) -> Response:
+        body = VersionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        actual = reporting.actual_approve(
+            user=request.user,
+            actual=actual_to_act_on(pk),
+            version=body.validated_data.get("version"),
+        )
+        return _shown(actual)
+
+
+class ActualReturnApi(ActualApiView):
+    acting_roles = {"POST": REVIEWERS}
+    refusal = gettext_lazy("Only a reviewer may approve or return values.")
+
+    def post(self, request: Request, pk: int) -> Response:
+        body = ReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        actual = reporting.actual_return(
+            user=request.user,
+            actual=actual_to_act_on(pk),
+            comment=body.validated_data["comment"],
+            version=body.validated_data.get("version"),
+        )
+        return _shown(actual)
+
+
+class ActualHistoryApi(ActualApiView):
+    """Every step of a value the user may see, oldest first: who, when, old → new, why."""
+
+    def get(self, request: Request, pk: int) -> Response:
+        steps = selectors.actual_history(actual_for(request.user, pk))
+        return Response(HistoryStepSerializer(steps, many=True).data)
