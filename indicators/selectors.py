@@ -38,6 +38,12 @@ def plan_get(*, slug: str) -> Plan:
     return get_object_or_404(Plan, slug=slug)
 
 
+def first_reporting_year(plan: Plan) -> int:
+    """Quarterly values are owed from the year after the baseline year: the plan's printed
+    baseline already sums up the baseline year (its figures may still be entered)."""
+    return plan.baseline_year + 1
+
+
 def plan_first() -> Plan | None:
     return Plan.objects.order_by("pk").first()
 

@@ -39,7 +39,11 @@ from indicators.models import (
     ResponsibilityRole,
     Target,
 )
-from indicators.selectors import indicators_reported_by, reporting_departments
+from indicators.selectors import (
+    first_reporting_year,
+    indicators_reported_by,
+    reporting_departments,
+)
 
 MISSING = "missing"
 OVERDUE = "overdue"
@@ -108,7 +112,7 @@ def owed_periods(plan: Plan, on: date) -> list[Period]:
     periods: list[Period] = []
     if plan.baseline_year <= current[0] <= last_year:
         periods.append(current)
-    for year in range(min(current[0], last_year), plan.baseline_year, -1):
+    for year in range(min(current[0], last_year), first_reporting_year(plan) - 1, -1):
         if calendar.has_ended(year, None, on):
             periods.append((year, None))
         periods.extend((year, q) for q in (4, 3, 2, 1) if (year, q) < current)
@@ -120,7 +124,7 @@ def owed_periods(plan: Plan, on: date) -> list[Period]:
 def _owes(indicator: Indicator, period: Period, current: bool) -> bool:
     """Whether the department owes this indicator's value for the period at all."""
     year, quarter = period
-    if current or year > indicator.plan.baseline_year:
+    if current or year >= first_reporting_year(indicator.plan):
         return True
     return (
         quarter is None and indicator.baseline is None and indicator.kind in NEEDS_BASELINE_FIGURE

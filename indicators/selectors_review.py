@@ -282,10 +282,11 @@ class CompletenessPeriod:
 
 
 def completeness_years(plan: Plan, today: date) -> list[int]:
-    """The plan's years with at least one ended quarter, from its baseline year on."""
+    """The plan's years with at least one ended quarter, from its first reporting year on
+    (the same periods 我的填报 asks for)."""
     last_year, _quarter = calendar.last_ended_quarter(today)
     last_year = min(last_year, max([plan.baseline_year, *plan.milestone_years]))
-    return list(range(plan.baseline_year, last_year + 1))
+    return list(range(selectors.first_reporting_year(plan), last_year + 1))
 
 
 def completeness_year(raw: str, years: list[int], today: date) -> tuple[int | None, str]:

@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from indicators import calendar, forms, reporting
+from indicators import calendar, meanings, reporting
 from indicators.formatting import plain
 from indicators.models import Actual, ActualState, Department, Indicator, Kind, Plan, Role
 from indicators.selectors import indicators_reported_by, user_department, user_role
@@ -59,13 +59,13 @@ class UploadRefused(Exception):
 
 
 def cell_meaning(indicator: Indicator, quarter: int | None) -> str:
-    """What the value of one period means for the indicator's kind, with its unit: e.g.
-    "1–3季度累计值（亿元）", "季末值（家）", "本季度发生数（起）"; for a milestone, the stages
-    to choose from. The wording of numbers is the entry form's, so page and template agree."""
+    """The entry form's wording (`meanings.meaning`); for a milestone, with the stages to
+    choose from, since a cell cannot show the form's drop-down labels."""
+    text = meanings.meaning(indicator, quarter)
     if indicator.kind == Kind.MILESTONE:
         stages = "/".join(stage.label for stage in indicator.stages.all())
-        return _("Stage (choose: %(stages)s)") % {"stages": stages}
-    return forms.meaning(indicator, quarter)
+        return _("%(meaning)s (choose: %(stages)s)") % {"meaning": text, "stages": stages}
+    return text
 
 
 # --- Fetch: the template's rows as plain data ----------------------------------------------

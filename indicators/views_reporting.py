@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from indicators import calendar, reporting, selectors, selectors_clerk
-from indicators.forms import EntryForm, display_unit, meaning
+from indicators.forms import EntryForm
+from indicators.meanings import display_unit, meaning
 from indicators.models import Actual, ActualState, Role
 from indicators.permissions import role_required
 

@@ -478,14 +478,16 @@ def test_a_correction_counts_when_first_submitted(client, leader, clerk_kgj, rev
     assert (cell(html, 3, "县科工局", "on_time"), cell(html, 3, "县科工局", "late")) == (1, 0)
 
 
-def test_completeness_of_another_year(client, analyst, clerk_kgj):
-    late = report(clerk_kgj, "above_scale_enterprises", year=2025, quarter=4)
-    first_submitted(late, local(2026, 2, 1, 9, 0))
+def test_completeness_starts_the_year_after_the_baseline(client, analyst, clerk_kgj):
+    # The plan's printed baseline sums up 2025: quarterly values are owed from 2026 Q1 on.
+    late = report(clerk_kgj, "above_scale_enterprises", year=2026, quarter=1)
+    first_submitted(late, local(2026, 5, 1, 9, 0))
     client.force_login(analyst)
-    html = page(client, COMPLETENESS, year=2025)
-    assert "2025年第4季度" in html and "2026-01-15" in html
-    assert cell(html, 4, "县科工局", "late") == 1
-    assert '<option value="2025" selected>' in html
+    html = page(client, COMPLETENESS, year=2026)
+    assert "2026年第1季度" in html and "2026-04-15" in html
+    assert cell(html, 1, "县科工局", "late") == 1
+    assert '<option value="2025"' not in html
+    assert client.get(COMPLETENESS, {"year": 2025}).status_code == 400
 
 
 def test_completeness_bad_year_says_so(client, analyst):

@@ -169,7 +169,10 @@ def test_each_cell_says_what_the_value_means(kgj, client, clerk_rsj, clerk_scj):
     login(client, clerk_scj)
     sheet = rows_sheet(open_book(download(client)))
     number = row_of(sheet, "regional_brand")
-    assert sheet.cell(number, COL["meaning"]).value == "阶段（可选：未注册/成功注册/省内外知名）"
+    assert (
+        sheet.cell(number, COL["meaning"]).value
+        == "已达到的阶段（可选：未注册/成功注册/省内外知名）"
+    )
 
 
 def test_meaning_of_events_and_rates_by_period(plan):
