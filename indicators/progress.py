@@ -374,6 +374,20 @@ def _time_progress(baseline_year: int, years: Sequence[int], t: Decimal) -> Deci
     return min(max(share, _ZERO), _ONE)
 
 
+def schedule_position(
+    baseline_year: int, milestone_years: Sequence[int], year: int, quarter: int | None
+) -> tuple[int | None, Decimal | None]:
+    """The plan's next milestone year and τ, the share of the time to it that has elapsed
+    (序时进度) at the end of the period: what a dashboard shows as "距2028年目标时间已过 X%"."""
+    t = period_time(year, quarter)
+    years = sorted(milestone_years)
+    k = _milestone_index(years, t)
+    if k is None:
+        return None, None
+    with localcontext(_CONTEXT):
+        return years[k], _time_progress(baseline_year, years, t)
+
+
 def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     """Return numerator/denominator, or None where the ratio is undefined."""
     return None if denominator == 0 else numerator / denominator

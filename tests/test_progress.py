@@ -960,3 +960,12 @@ def test_evaluate_never_fails_and_gives_defined_results(data, spec, year, quarte
         assert PROVISIONAL not in result.flags
     if spec.kind in NUMERIC_KINDS and obs.value is not None:
         assert (result.ratio is None) == (result.expected == result.baseline)
+
+
+def test_schedule_position_of_the_plan():
+    from indicators.progress import schedule_position
+
+    assert schedule_position(2025, [2028, 2030], 2026, 3) == (2028, Decimal("0.25"))
+    assert schedule_position(2025, [2030, 2028], 2028, None) == (2028, Decimal(1))
+    assert schedule_position(2025, [2028, 2030], 2029, 2) == (2030, Decimal("0.25"))
+    assert schedule_position(2025, [], 2026, 1) == (None, None)
