@@ -1,0 +1,142 @@
+"""What the benchmark scripts share: a throwaway database, timing, and the environment line.
+
+Each script runs from the repository root as `.venv/bin/python benchmarks/<script>.py`; by
+default in a temporary SQLite file, or with --database-url on a dedicated database of that
+server (--bench-db, created fresh and dropped at the end). The project database is never
+touched.
+"""
+
+import argparse
+import math
+import os
+import platform
+import secrets
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def add_database_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        help="a server to run on instead of a temporary SQLite file, e.g. "
+        "postgres://postgres@127.0.0.1:5432/postgres (only --bench-db is written to)",
+    )
+    parser.add_argument(
+        "--bench-db", default="lucounty_bench", help="database created on that server"
+    )
+
+
+def configure(database_url: str) -> None:
+    """Point Django at the benchmark database and start it; nothing else of the environment."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "lucounty.settings"
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    os.environ["DEBUG"] = "false"  # measure without DEBUG's query log
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    warnings.filterwarnings("ignore", "No directory at")  # no collectstatic: nothing served
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def create_schema(args: argparse.Namespace) -> Callable[[], None]:
+    """Create the benchmark's tables; return what removes the database afterwards.
+
+    SQLite: migrate the temporary file. A server: Django's test-database machinery creates
+    the database --bench-db (dropping a leftover one of that name) and migrates it.
+    """
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        if args.database_url:
+            raise SystemExit("SQLite runs in a temporary file: give --database-url for a server")
+        call_command("migrate", verbosity=0, interactive=False)
+        return lambda: None
+    if args.bench_db == connection.settings_dict["NAME"]:
+        raise SystemExit(f"--bench-db {args.bench_db} is the URL's own database: pick another")
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = args.bench_db
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = args.bench_db
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    return lambda: connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def measure(run: Callable[[], object], repeat: int) -> dict:
+    """One warm-up run, the SQL queries of one run, then `repeat` timed runs (ms)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    run()
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    queries = len(captured)  # now: the next request's reset_queries empties the log
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return {**percentiles(times), "queries": queries}
+
+
+def percentiles(times: list[float]) -> dict:
+    """p50 (median), p95 (nearest rank: the ⌈0.95·n⌉-th smallest) and max."""
+    ordered = sorted(times)
+    n = len(ordered)
+    median = (ordered[(n - 1) // 2] + ordered[n // 2]) / 2
+    return {"p50": median, "p95": ordered[math.ceil(0.95 * n) - 1], "max": ordered[-1]}
+
+
+def cpus() -> int:
+    """What `nproc` prints: the CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def load_average() -> str:
+    """Other work on the machine skews the timings: say how busy it was."""
+    try:
+        return " / ".join(f"{load:.2f}" for load in os.getloadavg())
+    except OSError:  # not available on this platform
+        return "unknown"
+
+
+def database_label() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+            return f"sqlite {cursor.fetchone()[0]} (temporary file)"
+        cursor.execute("select version()")
+        version = cursor.fetchone()[0].split(" on ")[0]
+        return f"{connection.vendor}: {version}, database {connection.settings_dict['NAME']}"
+
+
+def environment_lines() -> list[str]:
+    """Where the figures were measured: database, CPUs, versions, how busy the machine was."""
+    import django
+
+    return [
+        f"- database: {database_label()}",
+        f"- nproc: {cpus()}; python {platform.python_version()}; django {django.__version__}",
+        f"- load average (1/5/15 min) after the runs: {load_average()}",
+    ]
+
+
+def table(results: dict) -> list[str]:
+    """A Markdown table of measured results (from `measure`)."""
+    lines = ["| measure | p50 ms | p95 ms | max ms | SQL queries |", "|---|---:|---:|---:|---:|"]
+    for label, r in results.items():
+        lines.append(
+            f"| {label} | {r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} | {r['queries']} |"
+        )
+    return lines
