@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# First README command: a virtualenv, the dependencies, the database, the 陆河 plan, the demo
-# users (passwords printed), then the server on http://127.0.0.1:8000/.
+# First README command: a virtualenv, the dependencies, the database, the 陆河 plan with demo
+# figures, the demo users (passwords printed), then the server on http://127.0.0.1:8000/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
@@ -9,6 +9,7 @@ venv_install requirements.txt
 .venv/bin/python manage.py migrate --no-input
 .venv/bin/python manage.py collectstatic --no-input -v0
 .venv/bin/python manage.py load_plan fixtures/luhe-garment-2025-2030.yaml
+.venv/bin/python manage.py seed_demo  # demo figures, marked as such: remove with remove_demo
 .venv/bin/python manage.py seed_demo_users
 echo "Open http://127.0.0.1:8000/ and log in with one of the users above."
 exec .venv/bin/python manage.py runserver 127.0.0.1:8000

@@ -1,0 +1,362 @@
+"""Demo data for the 陆河 plan: approved values for 2025 and 2026 Q1–Q3, so that a newcomer
+sees a living dashboard (`manage.py seed_demo`), and their removal (`manage.py remove_demo`).
+
+Every figure below is invented. Each one is stored with the source DEMO_SOURCE
+(演示数据（非真实统计）) and goes through the real write services: the demo clerk `demo_entry`
+enters and submits it (`reporting.actual_create(..., submit=True)`), the demo reviewer
+`demo_review` approves it (`reporting.actual_approve`), so every value has the same checks
+(validation, the 50%-change note) and the same history as a real one. `demo_entry` has the
+administrator role because `can_report` lets an administrator report every indicator,
+including the 16 the plan links to no department; both users have unusable passwords.
+
+The figures are chosen to be plausible for the plan (units, baselines, targets and kinds: an
+annual total is a year-to-date total, a running total never falls, rates are in %, 安全生产事故
+counts the events of each quarter, 区域品牌知名度 is a stage) and so that at 2026 Q3, the
+period the overview shows by default, the statuses cover every one that can occur then:
+achieved_final, achieved_milestone, ahead, on_track, behind, far_behind, regressing, failed,
+in_progress and no_data, with the flags check_data and baseline_missing beside some. The
+comment above each indicator's rows gives the engine's arithmetic at 2026 Q3 (t = 2025.75 for
+levels and running totals; t = 2026 for annual totals and rates, domain.md §4).
+
+`overdue` cannot occur in the demo: only 区域品牌知名度 can be overdue, and its first stage
+target (成功注册) is due in 2028, so it becomes overdue from 2029 Q1 at the earliest. It is
+left out rather than faked.
+
+Seeding is idempotent: a period that already has a value (demo or real) is skipped, so a
+second run changes nothing, and a real value is never overwritten. Removal deletes only the
+values the demo clerk entered with the demo source and that no one else has changed since; a
+real value stays, even for the same indicator. Deleting keeps the values' history (a
+deletion record, reason "demo data removed"), and the two demo users stay, because that
+history names them.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from indicators import calendar
+from indicators.models import Actual, Indicator, Kind, Plan, Role
+from indicators.reporting import Entry, actual_approve, actual_create
+from indicators.selectors import user_role
+from indicators.services import ServiceError, user_set_role
+
+DEMO_SOURCE = "演示数据（非真实统计）"
+DEMO_ENTRY = "demo_entry"  # enters and submits every demo value
+DEMO_REVIEW = "demo_review"  # approves them
+DEMO_USERS = ((DEMO_ENTRY, Role.ADMIN), (DEMO_REVIEW, Role.REVIEWER))
+DEFAULT_PLAN = "luhe-garment"
+
+
+class Row(NamedTuple):
+    code: str
+    period: str  # "2025": the whole year; "2026Q3": a quarter
+    figure: str  # a number, or the stage reached for a milestone indicator
+    note: str = ""
+
+
+# fmt: off
+DEMO_ROWS = [
+    # 产业规模 ---------------------------------------------------------------------------------
+    # 全产业链总产值（亿元）annual_total, geometric 30→60 (2028). 2025 quarters are year-to-date;
+    # the statistics bureau's whole-year figure supersedes the Q4 flash estimate.
+    # 2026 Q3: YTD 26.4 → 35.2 a year; V 37.80; R 0.67 → behind (annualised).
+    Row("gross_output", "2025Q1", "6.6"),
+    Row("gross_output", "2025Q2", "14.2"),
+    Row("gross_output", "2025Q3", "22.0"),
+    Row("gross_output", "2025Q4", "29.6"),
+    Row("gross_output", "2025", "30"),
+    Row("gross_output", "2026Q1", "7.9"),
+    Row("gross_output", "2026Q2", "17.1"),
+    Row("gross_output", "2026Q3", "26.4"),
+    # 全县GDP占比（%）level, baseline missing ("-"): the 2025 figure 1.2 stands in for it.
+    # 2026 Q3: 1.4; V 1.4; R 1.00 → on_track, baseline_missing.
+    Row("gdp_share", "2025", "1.2"),
+    Row("gdp_share", "2026Q1", "1.2"),
+    Row("gdp_share", "2026Q2", "1.3"),
+    Row("gdp_share", "2026Q3", "1.4"),
+    # 规上工业产值占全县规上工业比重（%）level 0→2. 2026 Q3: 0.6; V 0.5; R 1.20 → ahead.
+    Row("above_scale_output_share", "2025", "0"),
+    Row("above_scale_output_share", "2026Q1", "0"),
+    Row("above_scale_output_share", "2026Q2", "0.3", "首家服装企业纳入规上工业统计"),
+    Row("above_scale_output_share", "2026Q3", "0.6", "第二家服装企业升规入统"),
+    # 电子商务交易额（亿元）annual_total, geometric 7→30.
+    # 2026 Q3: YTD 6.9 → 9.2 a year; V 11.37; R 0.50 → far_behind (annualised).
+    Row("ecommerce_volume", "2025Q1", "1.5"),
+    Row("ecommerce_volume", "2025Q2", "3.3"),
+    Row("ecommerce_volume", "2025Q3", "5.0"),
+    Row("ecommerce_volume", "2025Q4", "7.0"),
+    Row("ecommerce_volume", "2026Q1", "2.0"),
+    Row("ecommerce_volume", "2026Q2", "4.4"),
+    Row("ecommerce_volume", "2026Q3", "6.9"),
+    # 企业培育 ---------------------------------------------------------------------------------
+    # 规上企业数量（家）0→5. 2026 Q3: 2; V 1.25; R 1.60 → ahead, check_data.
+    Row("above_scale_enterprises", "2025", "0"),
+    Row("above_scale_enterprises", "2026Q1", "0"),
+    Row("above_scale_enterprises", "2026Q2", "1", "首家服装企业升规"),
+    Row("above_scale_enterprises", "2026Q3", "2", "第二家服装企业升规"),
+    # 亿元以上企业（家）0→2. 2026 Q3: 0; V 0.5; R 0 → far_behind.
+    Row("hundred_million_enterprises", "2025", "0"),
+    Row("hundred_million_enterprises", "2026Q1", "0"),
+    Row("hundred_million_enterprises", "2026Q2", "0"),
+    Row("hundred_million_enterprises", "2026Q3", "0"),
+    # 限上批发和零售企业（家）2→15. 2026 Q3: 5; V 5.25; R 0.92 → behind.
+    Row("wholesale_retail_enterprises", "2025", "2"),
+    Row("wholesale_retail_enterprises", "2026Q1", "3"),
+    Row("wholesale_retail_enterprises", "2026Q2", "4"),
+    Row("wholesale_retail_enterprises", "2026Q3", "5"),
+    # 高新技术企业（家）0→1. 2026 Q3: 1 ≥ T2028 → achieved_milestone, check_data (R 4).
+    Row("high_tech_enterprises", "2025", "0"),
+    Row("high_tech_enterprises", "2026Q1", "0"),
+    Row("high_tech_enterprises", "2026Q2", "0"),
+    Row("high_tech_enterprises", "2026Q3", "1", "一家服装企业通过高新技术企业认定"),
+    # 跨境电商主体（家）300→500. 2026 Q3: 352; V 350; R 1.04 → on_track.
+    Row("cross_border_ecommerce", "2025", "300"),
+    Row("cross_border_ecommerce", "2026Q1", "318"),
+    Row("cross_border_ecommerce", "2026Q2", "335"),
+    Row("cross_border_ecommerce", "2026Q3", "352"),
+    # 相关市场主体总数（家）900→1400. 2026 Q3: 1060; V 1025; R 1.28 → ahead.
+    Row("market_entities", "2025", "900"),
+    Row("market_entities", "2026Q1", "960"),
+    Row("market_entities", "2026Q2", "1010"),
+    Row("market_entities", "2026Q3", "1060"),
+    # 乡贤企业数（家）30→100. 2026 Q3: 46; V 47.5; R 0.91 → behind.
+    Row("xiangxian_enterprises", "2025", "30"),
+    Row("xiangxian_enterprises", "2026Q1", "36"),
+    Row("xiangxian_enterprises", "2026Q2", "41"),
+    Row("xiangxian_enterprises", "2026Q3", "46"),
+    # 招商引资 ---------------------------------------------------------------------------------
+    # 产业项目新引进累计数（个）cumulative 4→23. 2026 Q3: 8; V 8.75; R 0.84 → behind.
+    Row("projects_introduced", "2025", "4"),
+    Row("projects_introduced", "2026Q1", "5"),
+    Row("projects_introduced", "2026Q2", "7"),
+    Row("projects_introduced", "2026Q3", "8"),
+    # 生产性服务企业引育数（设计、物流等）（家）cumulative 0→10. 2026 Q3: 3; V 2.5; R 1.20 → ahead.
+    Row("producer_service_enterprises", "2025", "0"),
+    Row("producer_service_enterprises", "2026Q1", "1"),
+    Row("producer_service_enterprises", "2026Q2", "2", "新引进一家服装设计工作室"),
+    Row("producer_service_enterprises", "2026Q3", "3"),
+    # 就业带动 ---------------------------------------------------------------------------------
+    # 从业人员（万人）level 2→3. 2026 Q3: 2.26; V 2.25; R 1.04 → on_track.
+    Row("employment", "2025", "2"),
+    Row("employment", "2026Q1", "2.08"),
+    Row("employment", "2026Q2", "2.17"),
+    Row("employment", "2026Q3", "2.26"),
+    # 县外引进熟练工累计（人）cumulative, baseline missing: counted from 0 in 2026 (no flag).
+    # 2026 Q3: 760; V 750; R 1.01 → on_track.
+    Row("skilled_workers_introduced", "2026Q1", "380"),
+    Row("skilled_workers_introduced", "2026Q2", "560"),
+    Row("skilled_workers_introduced", "2026Q3", "760"),
+    # 中级以上职业技能人才（人）: left empty → no_data, baseline_missing.
+    # 特殊群体就业数（人）level 60→200. 2026 Q3: 68; V 95; R 0.23 → far_behind.
+    Row("special_groups_employed", "2025", "60"),
+    Row("special_groups_employed", "2026Q1", "62"),
+    Row("special_groups_employed", "2026Q2", "65"),
+    Row("special_groups_employed", "2026Q3", "68"),
+    # 产业人均工资（元/月）level, geometric 4500→5500. 2026 Q3: 4680; V 4731; R 0.78 → behind.
+    Row("average_wage", "2025", "4500"),
+    Row("average_wage", "2026Q1", "4560"),
+    Row("average_wage", "2026Q2", "4620"),
+    Row("average_wage", "2026Q3", "4680"),
+    # 品牌建设 ---------------------------------------------------------------------------------
+    # 自主品牌数量（个）2→5. 2026 Q3: 3; V 2.75; R 1.33 → ahead.
+    Row("own_brands", "2025", "2"),
+    Row("own_brands", "2026Q1", "2"),
+    Row("own_brands", "2026Q2", "3"),
+    Row("own_brands", "2026Q3", "3"),
+    # 区域品牌知名度 milestone: still 未注册 (成功注册 is due in 2028) → in_progress.
+    Row("regional_brand", "2025", "未注册"),
+    Row("regional_brand", "2026Q1", "未注册"),
+    Row("regional_brand", "2026Q2", "未注册"),
+    Row("regional_brand", "2026Q3", "未注册", "区域品牌集体商标注册申请已获受理，尚待核准"),
+    # 数字化水平 -------------------------------------------------------------------------------
+    # 数字化管理系统应用企业（家）level, baseline missing: the 2025 figure 1 stands in for it.
+    # 2026 Q3: 2; V 2; R 1.00 → on_track, baseline_missing.
+    Row("digital_management_adopters", "2025", "1"),
+    Row("digital_management_adopters", "2026Q1", "1"),
+    Row("digital_management_adopters", "2026Q2", "2", "一家企业上线智能吊挂及生产管理系统"),
+    Row("digital_management_adopters", "2026Q3", "2"),
+    # 自动化生产工厂/车间（个）0→3. 2026 Q3: 1; V 0.75; R 1.33 → ahead.
+    Row("automated_factories", "2025", "0"),
+    Row("automated_factories", "2026Q1", "0"),
+    Row("automated_factories", "2026Q2", "1", "首个自动化裁剪车间投产"),
+    Row("automated_factories", "2026Q3", "1"),
+    # 人口与收入 -------------------------------------------------------------------------------
+    # 城乡人均可支配收入增速（%）rate 5.2→8. 2026 Q3: 4.8, below the baseline; V 6.13;
+    # R −0.43 → regressing.
+    Row("income_growth", "2025", "5.2"),
+    Row("income_growth", "2026Q1", "5.6"),
+    Row("income_growth", "2026Q2", "5.1"),
+    Row("income_growth", "2026Q3", "4.8"),
+    # 净流入人数（人）: left empty (an annual population statistic) → no_data.
+    # 集体经济 ---------------------------------------------------------------------------------
+    # 30万元以上行政村数量（个）21→90. 2026 Q3: 38; V 38.25; R 0.99 → on_track.
+    Row("villages_300k", "2025", "21"),
+    Row("villages_300k", "2026Q1", "21"),
+    Row("villages_300k", "2026Q2", "30"),
+    Row("villages_300k", "2026Q3", "38"),
+    # 50万元以上行政村数量（个）8→10. 2026 Q3: 10 ≥ T2028 → achieved_milestone, check_data (R 4).
+    Row("villages_500k", "2025", "8"),
+    Row("villages_500k", "2026Q1", "8"),
+    Row("villages_500k", "2026Q2", "9"),
+    Row("villages_500k", "2026Q3", "10"),
+    # 100万元以上行政村数量（个）2→5. 2026 Q3: 3; V 2.75; R 1.33 → ahead.
+    Row("villages_1m", "2025", "2"),
+    Row("villages_1m", "2026Q1", "2"),
+    Row("villages_1m", "2026Q2", "2"),
+    Row("villages_1m", "2026Q3", "3"),
+    # 安全生产 ---------------------------------------------------------------------------------
+    # 安全生产事故 zero_event, events per quarter: one in 2026 Q2 → 1 so far in 2026 → failed.
+    Row("safety_accidents", "2025Q1", "0"),
+    Row("safety_accidents", "2025Q2", "0"),
+    Row("safety_accidents", "2025Q3", "0"),
+    Row("safety_accidents", "2025Q4", "0"),
+    Row("safety_accidents", "2026Q1", "0"),
+    Row("safety_accidents", "2026Q2", "1", "一家制衣厂发生一起机械伤害事故（1人轻伤），已责令整改"),
+    Row("safety_accidents", "2026Q3", "0"),
+    # 社会治理 ---------------------------------------------------------------------------------
+    # 刑事治安警情增速（%）rate, lower is better, −8.6→−10. 2026 Q3: −7.6; V −9.07;
+    # R −2.14 → regressing.
+    Row("crime_growth", "2025", "-8.6"),
+    Row("crime_growth", "2026Q1", "-9.8"),
+    Row("crime_growth", "2026Q2", "-8.4"),
+    Row("crime_growth", "2026Q3", "-7.6"),
+    # 信访量增速（%）rate, lower is better, −15.1→−20 (2028)→−25 (2030). 2026 Q3: −26.3
+    # ≤ −25 → achieved_final, check_data (R 6.9).
+    Row("petition_growth", "2025", "-15.1"),
+    Row("petition_growth", "2026Q1", "-22.4"),
+    Row("petition_growth", "2026Q2", "-24.8"),
+    Row("petition_growth", "2026Q3", "-26.3"),
+]
+# fmt: on
+
+
+@dataclass
+class SeedReport:
+    entered: int = 0  # values entered and approved now
+    present: int = 0  # rows skipped: the period already had a value
+    not_ended: int = 0  # rows skipped: the period is not over yet, so it cannot be reported
+    unknown: list[str] = field(default_factory=list)  # codes the plan does not have
+
+
+@dataclass
+class RemoveReport:
+    removed: int = 0
+    kept: int = 0  # values with the demo source that someone else has changed since
+
+
+def demo_plan(*, slug: str) -> Plan:
+    """The plan to seed or clean, or a clear refusal when it is not loaded."""
+    plan = Plan.objects.filter(slug=slug).first()
+    if plan is None:
+        raise ServiceError(
+            _(
+                "The plan “%(slug)s” is not loaded: load it first with "
+                "python manage.py load_plan FILE."
+            )
+            % {"slug": slug}
+        )
+    return plan
+
+
+def parse_period(period: str) -> tuple[int, int | None]:
+    """'2026Q3' → (2026, 3); '2025' → (2025, None), the whole year."""
+    year, _sep, quarter = period.partition("Q")
+    return int(year), int(quarter) if quarter else None
+
+
+@transaction.atomic
+def demo_seed(*, plan: Plan, rows=DEMO_ROWS) -> SeedReport:
+    """Enter and approve the demo rows the plan has no value for yet (all or nothing).
+
+    A row the services refuse (the plan was changed so that the figure no longer fits) stops
+    the seeding with the indicator, the period and the reason, and nothing is saved.
+    """
+    entry_user, review_user = (_demo_user(name, role) for name, role in DEMO_USERS)
+    indicators = {i.code: i for i in Indicator.objects.filter(plan=plan).select_related("plan")}
+    filled = Actual.objects.filter(indicator__plan=plan)
+    present = set(filled.values_list("indicator__code", "year", "quarter"))
+    report = SeedReport()
+    today = calendar.today()
+    for row in rows:
+        indicator = indicators.get(row.code)
+        year, quarter = parse_period(row.period)
+        if indicator is None:
+            if row.code not in report.unknown:
+                report.unknown.append(row.code)
+        elif (row.code, year, quarter) in present:
+            report.present += 1
+        elif not calendar.has_ended(year, quarter, today):
+            report.not_ended += 1
+        else:
+            _enter(indicator, _entry(indicator, row), entry_user, review_user)
+            report.entered += 1
+    return report
+
+
+def _entry(indicator: Indicator, row: Row) -> Entry:
+    year, quarter = parse_period(row.period)
+    if indicator.kind == Kind.MILESTONE:
+        figure = {"stage": row.figure}
+    else:
+        figure = {"value": Decimal(row.figure)}
+    return Entry(year=year, quarter=quarter, source=DEMO_SOURCE, note=row.note, **figure)
+
+
+def _enter(indicator: Indicator, entry: Entry, entry_user, review_user) -> None:
+    try:
+        actual = actual_create(user=entry_user, indicator=indicator, entry=entry, submit=True)
+    except ServiceError as exc:
+        raise ServiceError(
+            _("Demo value %(code)s %(period)s refused: %(reason)s")
+            % {
+                "code": indicator.code,
+                "period": calendar.period_label(entry.year, entry.quarter),
+                "reason": exc,
+            }
+        ) from exc
+    actual_approve(user=review_user, actual=actual)
+
+
+def _demo_user(username: str, role: str):
+    """The demo user, created with the role and an unusable password if need be; a user who
+    already has the role is left exactly as it is."""
+    user = get_user_model().objects.filter(username=username).first()
+    if user is not None and user_role(user) == role:
+        return user
+    user = user_set_role(username=username, role=role, department=None, password=None)
+    if user.has_usable_password():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def demo_values(*, plan: Plan) -> QuerySet[Actual]:
+    """The plan's demo values: entered by the demo clerk with the demo source, and changed
+    since by the demo users only. A value someone else has changed is theirs now: it stays."""
+    return Actual.objects.filter(
+        indicator__plan=plan,
+        created_by__username=DEMO_ENTRY,
+        source__startswith=DEMO_SOURCE,
+        updated_by__username__in=[name for name, _role in DEMO_USERS],
+    ).filter(Q(approved_by__isnull=True) | Q(approved_by__username=DEMO_REVIEW))
+
+
+@transaction.atomic
+def demo_remove(*, plan: Plan) -> RemoveReport:
+    """Delete the plan's demo values, one by one so that each deletion is recorded in the
+    value's history (by the demo clerk, reason "demo data removed")."""
+    remover = get_user_model().objects.filter(username=DEMO_ENTRY).first()
+    report = RemoveReport()
+    for actual in demo_values(plan=plan):
+        actual._history_user = remover  # simple-history: who
+        actual._change_reason = _("demo data removed")  # simple-history: why
+        actual.delete()
+        report.removed += 1
+    marked = Q(source__startswith=DEMO_SOURCE) | Q(approved_source__startswith=DEMO_SOURCE)
+    report.kept = Actual.objects.filter(marked, indicator__plan=plan).count()
+    return report

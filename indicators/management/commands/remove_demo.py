@@ -1,0 +1,37 @@
+"""python manage.py remove_demo [--plan SLUG] — delete the demo values seed_demo entered.
+
+Only values the demo clerk entered with the demo source, and that no one else has changed
+since, are deleted; real values stay. See indicators/demo.py.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from indicators.demo import DEFAULT_PLAN, demo_plan, demo_remove
+from indicators.services import ServiceError
+
+
+class Command(BaseCommand):
+    help = "Delete a plan's demo values (entered by seed_demo); real values stay."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--plan", default=DEFAULT_PLAN, help="the plan's slug")
+
+    def handle(self, *args, **options):
+        try:
+            plan = demo_plan(slug=options["plan"])
+        except ServiceError as exc:
+            raise CommandError(str(exc)) from exc
+        report = demo_remove(plan=plan)
+        self.stdout.write(
+            _("%(plan)s: demo values removed: %(count)d.")
+            % {"plan": plan.slug, "count": report.removed}
+        )
+        if report.kept:
+            self.stdout.write(
+                _(
+                    "Values kept because other users entered or changed them, although their "
+                    "source still says demo: %(count)d."
+                )
+                % {"count": report.kept}
+            )
