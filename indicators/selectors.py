@@ -156,44 +156,57 @@ class ProgressRow:
     responsible: list[str]
 
 
+ENTRY_FIELDS = (
+    "indicator_id", "year", "quarter", "state", "value", "stage__label", "stage__position",
+    "approved_value", "approved_stage__label", "approved_stage__position",
+)  # fmt: skip
+
+
 def actual_entries(
-    *, plan: Plan, year: int, include_pending: bool = False
+    *, plan: Plan, year: int, include_pending: bool = False, as_of=None
 ) -> dict[int, list[periods.Figure]]:
     """Entries that can shape the period's values, per indicator id, in one query.
 
     That is every entry of the year, of the baseline year (for a missing baseline), and of
     earlier years for milestone indicators (the highest stage reached so far). Each entry is
     the figure in force (approved); with `include_pending`, a submitted figure replaces it and
-    is marked provisional. Drafts and returned values never count.
+    is marked provisional. Drafts and returned values never count. With `as_of` (a datetime),
+    the values are those recorded in the history as they stood at that moment.
     """
-    counted = Q(approved_value__isnull=False) | Q(approved_stage__isnull=False)
-    if include_pending:
-        counted |= Q(state=ActualState.SUBMITTED)
-    rows = (
-        Actual.objects.filter(counted, indicator__plan=plan)
-        .filter(
-            Q(year=year)
-            # the baseline year's figure stands in for a missing baseline only
-            | Q(year=plan.baseline_year, indicator__baseline__isnull=True)
-            | Q(indicator__kind=Kind.MILESTONE, year__lt=year)
-        )
-        .values(
-            "indicator_id",
-            "year",
-            "quarter",
-            "state",
-            "value",
-            "stage__label",
-            "stage__position",
-            "approved_value",
-            "approved_stage__label",
-            "approved_stage__position",
-        )  # fmt: skip
+    relevant = (
+        Q(year=year)
+        # the baseline year's figure stands in for a missing baseline only
+        | Q(year=plan.baseline_year, indicator__baseline__isnull=True)
+        | Q(indicator__kind=Kind.MILESTONE, year__lt=year)
     )
+    if as_of is None:
+        rows = Actual.objects.filter(relevant, indicator__plan=plan).values(*ENTRY_FIELDS)
+    else:
+        rows = _rows_as_of(Actual.history.filter(relevant, indicator__plan=plan), as_of)
     entries: dict[int, list[periods.Figure]] = defaultdict(list)
     for row in rows:
-        entries[row["indicator_id"]].append(_entry(row, include_pending))
+        if _counts(row, include_pending):
+            entries[row["indicator_id"]].append(_entry(row, include_pending))
     return entries
+
+
+def _rows_as_of(history: QuerySet, moment) -> list[dict]:
+    """The latest history record of each value at `moment`, unless it was a deletion."""
+    records = (
+        history.filter(history_date__lte=moment)
+        .order_by("id", "-history_date", "-history_id")
+        .values("id", "history_type", *ENTRY_FIELDS)
+    )
+    latest: dict[int, dict] = {}
+    for record in records:
+        latest.setdefault(record["id"], record)
+    return [r for r in latest.values() if r["history_type"] != "-"]
+
+
+def _counts(row: dict, include_pending: bool) -> bool:
+    """Whether a stored row has a figure that counts: one in force, or a pending one."""
+    in_force = row["approved_value"] is not None or row["approved_stage__label"] is not None
+    return in_force or (include_pending and row["state"] == ActualState.SUBMITTED)
 
 
 def _entry(row: dict, include_pending: bool) -> periods.Figure:
@@ -269,14 +282,20 @@ def indicator_spec(
 
 
 def progress_rows(
-    *, plan: Plan, year: int, quarter: int | None = None, include_pending: bool = False
+    *,
+    plan: Plan,
+    year: int,
+    quarter: int | None = None,
+    include_pending: bool = False,
+    as_of=None,
 ) -> list[ProgressRow]:
-    """Every indicator of the plan, in plan order, evaluated for the period.
+    """Every indicator of the plan, in plan order, evaluated for the period (as the values
+    stood at `as_of`, a datetime, when given).
 
     Queries: 4 for the plan's parts and 1 for the entries, whatever the plan's size.
     """
     parts = _plan_parts(plan)
-    entries = actual_entries(plan=plan, year=year, include_pending=include_pending)
+    entries = actual_entries(plan=plan, year=year, include_pending=include_pending, as_of=as_of)
     rows = []
     for indicator in parts.indicators:
         own = entries.get(indicator.pk, ())

@@ -135,3 +135,20 @@ def test_visibility_by_role(clerk_kgj, clerk_rsj, reviewer, leader, enterprises)
     approved = actual_approve(user=reviewer, actual=draft)
     assert approved in selectors.actuals_visible_to(clerk_rsj)
     assert approved in selectors.actuals_visible_to(leader)
+
+
+def test_progress_as_of_a_past_moment(clerk_kgj, reviewer, enterprises, plan):
+    actual = actual_create(user=clerk_kgj, indicator=enterprises, entry=entry("2"), submit=True)
+    actual = actual_approve(user=reviewer, actual=actual)
+    moment = timezone.now()
+    actual = actual_update(user=clerk_kgj, actual=actual, entry=entry("4"), version=actual.version,
+                           reason="更正", submit=True)  # fmt: skip
+    actual_approve(user=reviewer, actual=actual)
+
+    def figure(**kw):
+        rows = selectors.progress_rows(plan=plan, year=2026, quarter=3, **kw)
+        return next(r.progress.value for r in rows if r.indicator.code == enterprises.code)
+
+    assert figure() == D(4)
+    assert figure(as_of=moment) == D(2)
+    assert figure(as_of=moment - timedelta(days=1)) is None
