@@ -12,7 +12,7 @@ def home(request: HttpRequest) -> HttpResponse:
     plan = selectors.plan_first()
     if plan is None:
         return render(request, "indicators/no_plan.html")
-    return redirect("indicators:indicator-table", slug=plan.slug)
+    return redirect("reports:overview", slug=plan.slug)
 
 
 @role_required()

@@ -15,6 +15,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("indicators.api.urls")),
-    path("reports/", include("reports.urls")),
     path("", include("indicators.urls")),
+    path("", include("reports.urls")),
 ]

@@ -1,4 +1,18 @@
-"""Reports: charts and exports (the evaluation workbook lands here)."""
+"""Dashboards (the plan at a glance, an indicator, a dimension, departments) and exports."""
+
+from django.urls import path
+
+from reports import views, views_indicator
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("plans/<slug:slug>/", views.overview, name="overview"),
+    path(
+        "plans/<slug:slug>/indicators/<slug:code>/",
+        views_indicator.indicator_detail,
+        name="indicator",
+    ),
+    path("plans/<slug:slug>/dimensions/<int:pk>/", views.dimension, name="dimension"),
+    path("plans/<slug:slug>/departments/", views.departments, name="departments"),
+    path("plans/<slug:slug>/departments/<int:pk>/", views.department, name="department"),
+]

@@ -29,12 +29,12 @@ def test_login_page_is_in_chinese_by_default(client, db):
     assert "登录" in response.content.decode()
 
 
-def test_login_then_home_shows_the_indicator_table(client, plan, leader):
+def test_login_then_home_shows_the_overview(client, plan, leader):
     response = client.post(
         reverse("login"), {"username": "leader", "password": "pw-leader"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == TABLE_URL
-    assert "全产业链总产值（亿元）" in response.content.decode()
+    assert response.redirect_chain[-1][0] == f"/plans/{PLAN_SLUG}/"
+    assert "30项指标中" in response.content.decode()
 
 
 def test_wrong_password_says_so(client, plan, leader):

@@ -1,0 +1,82 @@
+"""The period a dashboard shows, read from the query string (?year=2026&quarter=3&pending=1).
+
+Every dashboard page takes the same three parameters:
+- `year`: a year of the plan, from its baseline year to its last milestone year (the range the
+  progress API accepts);
+- `quarter`: 1–4, or empty / 0 for the whole year;
+- `pending`: 1 to include submitted, not yet approved values (marked as unverified on the page).
+Without a year the page shows the default period (`selectors.default_period`). A value that is
+not one of these (a typo, an edited link) never fails the page: a bad year or quarter shows the
+default period, a bad switch leaves it off, each with a message saying what was wrong.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.utils.translation import gettext as _
+
+from indicators import calendar
+from indicators.models import Plan
+from reports.selectors import plan_years
+
+WHOLE_YEAR = 0  # the `quarter` parameter for the whole year, as on the reporting pages
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    quarter: int | None  # None: the whole year
+    include_pending: bool = False
+    errors: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return calendar.period_label(self.year, self.quarter)
+
+    def params(self) -> dict[str, str]:
+        """The period as query parameters, to keep it on links between the dashboards."""
+        params = {"year": str(self.year), "quarter": str(self.quarter or WHOLE_YEAR)}
+        if self.include_pending:
+            params["pending"] = "1"
+        return params
+
+    @property
+    def query(self) -> str:
+        return urlencode(self.params())
+
+
+def quarter_choices() -> list[tuple[int, str]]:
+    """The period selector's quarters: the whole year first, then Q1–Q4."""
+    quarters = [(q, _("Q%(quarter)s") % {"quarter": q}) for q in range(1, 5)]
+    return [(WHOLE_YEAR, _("Whole year")), *quarters]
+
+
+def period_from_params(
+    params: Mapping[str, str], plan: Plan, default: Callable[[], tuple[int, int | None]]
+) -> Period:
+    """Read the period from query parameters (see the module docstring); `default` gives the
+    default (year, quarter) and is called only when it is needed."""
+    raw_year = (params.get("year") or "").strip()
+    raw_quarter = (params.get("quarter") or "").strip()
+    raw_pending = (params.get("pending") or "").strip()
+    errors = []
+    years = plan_years(plan)
+    pending = raw_pending == "1"
+    if raw_pending not in ("", "0", "1"):
+        errors.append(_("The include-pending switch is 1 (on) or 0 (off); it is off."))
+    quarter_ok = raw_quarter in ("", *map(str, range(5)))
+    if not quarter_ok:
+        errors.append(_("Choose a quarter from 1 to 4, or the whole year."))
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if raw_year and not (raw_year.isascii() and raw_year.isdigit() and int(raw_year) in years):
+        errors.append(
+            _("Choose a year from %(first)s to %(last)s.") % {"first": years[0], "last": years[-1]}
+        )
+    elif raw_year and quarter_ok:
+        quarter = int(raw_quarter or WHOLE_YEAR) or None
+        return Period(int(raw_year), quarter, pending, tuple(errors))
+    year, quarter = default()
+    if errors:
+        errors.append(_("Showing %(period)s.") % {"period": calendar.period_label(year, quarter)})
+    return Period(year, quarter, pending, tuple(errors))

@@ -1,0 +1,48 @@
+"""The indicator page: one indicator's standing in a period, its chart, its values, and the
+tasks and departments behind it. Any role may read it.
+
+Thin: read the period as every dashboard does (`forms.period_from_params`: ?year=&quarter=
+&pending=, by default the latest period with approved data), ask `selectors.indicator_page`,
+render. The standing comes from the progress engine, evaluated for this one indicator, so the
+page agrees with the progress API for the same period and costs the same whatever the plan's
+size. Queries (at most 20 in all, tested in tests/test_indicator_page.py): session, user and
+role (3), the plan (1), the default period when none is asked for (1), the indicator with its
+stages, targets and departments (4), its figures (1), its tasks (1), the values the user may
+see (2–3), and the navigation bar (2).
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from indicators import calendar, selectors
+from indicators.permissions import role_required
+from reports import forms
+from reports import selectors as dashboard
+
+
+@role_required()
+def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    plan = selectors.plan_get(slug=slug)
+    period = forms.period_from_params(
+        request.GET, plan, lambda: dashboard.default_period(plan, calendar.today())
+    )
+    page = dashboard.indicator_page(
+        plan=plan,
+        code=code,
+        user=request.user,
+        year=period.year,
+        quarter=period.quarter,
+        include_pending=period.include_pending,
+    )
+    context = {
+        "plan": plan,
+        "period": period,
+        "period_years": dashboard.plan_years(plan),
+        "quarter_choices": forms.quarter_choices(),
+        "page": page,
+        "indicator": page.indicator,
+        "card": page.card,
+    }
+    # A refused parameter still shows the page, for the default period, with the message.
+    status = 400 if period.errors else 200
+    return render(request, "reports/indicator.html", context, status=status)
