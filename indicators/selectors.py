@@ -185,8 +185,9 @@ def actual_entries(
         rows = _rows_as_of(Actual.history.filter(relevant, indicator__plan=plan), as_of)
     entries: dict[int, list[periods.Figure]] = defaultdict(list)
     for row in rows:
-        if _counts(row, include_pending):
-            entries[row["indicator_id"]].append(_entry(row, include_pending))
+        figure = counted_figure(row, include_pending)
+        if figure is not None:
+            entries[row["indicator_id"]].append(figure)
     return entries
 
 
@@ -203,18 +204,16 @@ def _rows_as_of(history: QuerySet, moment) -> list[dict]:
     return [r for r in latest.values() if r["history_type"] != "-"]
 
 
-def _counts(row: dict, include_pending: bool) -> bool:
-    """Whether a stored row has a figure that counts: one in force, or a pending one."""
-    in_force = row["approved_value"] is not None or row["approved_stage__label"] is not None
-    return in_force or (include_pending and row["state"] == ActualState.SUBMITTED)
-
-
-def _entry(row: dict, include_pending: bool) -> periods.Figure:
-    """The figure that counts for one stored row (see `actual_entries`)."""
+def counted_figure(row: dict, include_pending: bool) -> periods.Figure | None:
+    """The figure that counts for one stored row (`ENTRY_FIELDS`), or None: the figure in
+    force; with `include_pending`, a submitted figure in its place, marked provisional.
+    Drafts and returned values never count."""
     if include_pending and row["state"] == ActualState.SUBMITTED:
         prefix, provisional = "", True
-    else:
+    elif row["approved_value"] is not None or row["approved_stage__label"] is not None:
         prefix, provisional = "approved_", False
+    else:
+        return None
     return periods.Figure(
         year=row["year"],
         quarter=row["quarter"],
@@ -279,6 +278,22 @@ def indicator_spec(
         stages=tuple(stages),
         stage_targets=tuple((year, stage) for year, _value, stage in targets if stage is not None),
     )
+
+
+def evaluate_period(
+    spec: progress.IndicatorSpec, figures, year: int, quarter: int | None
+) -> tuple[progress.Progress, str | None]:
+    """One indicator in one period: its value from the figures (domain.md §3), the baseline
+    year's as a stand-in for a missing baseline, then the engine; and the stage reached."""
+    current = periods.derive(spec.kind, figures, year, quarter)
+    base = periods.derive(spec.kind, figures, spec.baseline_year, None)
+    observation = progress.Observation(
+        value=current.value,
+        stage=current.stage,
+        provisional=current.provisional,
+        baseline_year_value=base.value,
+    )
+    return progress.evaluate(spec, year, quarter, observation), current.stage
 
 
 def progress_rows(

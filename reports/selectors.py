@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TypedDict
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from indicators import (
     calendar,
     meanings,
-    periods,
     progress,
     selectors,
     selectors_review,
@@ -33,7 +32,6 @@ from indicators import (
 from indicators.formatting import plain, rounded
 from indicators.models import (
     Actual,
-    ActualState,
     Department,
     Dimension,
     Indicator,
@@ -484,33 +482,10 @@ def indicator_spec(indicator: Indicator, baseline_year: int) -> progress.Indicat
 def indicator_figures(indicator: Indicator, include_pending: bool = False) -> list[Figure]:
     """Every period's figure that counts for the indicator, every year (one query): the
     figure in force, or with `include_pending` a submitted one in its place, marked
-    provisional; the rule is `selectors.actual_entries`'s, row by row (`selectors._entry`)."""
-    counted = IN_FORCE | Q(state=ActualState.SUBMITTED) if include_pending else IN_FORCE
-    rows = Actual.objects.filter(counted, indicator=indicator).values(
-        "year", "quarter", "state", "value", "stage__label", "stage__position",
-        "approved_value", "approved_stage__label", "approved_stage__position",
-    )  # fmt: skip
-    return [selectors._entry(row, include_pending) for row in rows]
-
-
-def indicator_progress(
-    indicator: Indicator,
-    spec: progress.IndicatorSpec,
-    figures: list[Figure],
-    year: int,
-    quarter: int | None,
-) -> tuple[progress.Progress, str | None]:
-    """The engine's answer for the period and the stage reached, as `progress_rows` builds
-    it: the period's value and the baseline year's (for a missing baseline); no query."""
-    current = periods.derive(indicator.kind, figures, year, quarter)
-    base = periods.derive(indicator.kind, figures, spec.baseline_year, None)
-    observation = progress.Observation(
-        value=current.value,
-        stage=current.stage,
-        provisional=current.provisional,
-        baseline_year_value=base.value,
-    )
-    return progress.evaluate(spec, year, quarter, observation), current.stage
+    provisional; the rule is `selectors.counted_figure`, the engine's own."""
+    rows = Actual.objects.filter(indicator=indicator).values(*selectors.ENTRY_FIELDS)
+    figures = (selectors.counted_figure(row, include_pending) for row in rows)
+    return [figure for figure in figures if figure is not None]
 
 
 def indicator_departments(indicator: Indicator) -> dict[str, list[Department]]:
@@ -616,7 +591,7 @@ def indicator_page(
     indicator = indicator_get(plan=plan, code=code)
     spec = indicator_spec(indicator, plan.baseline_year)
     figures = indicator_figures(indicator, include_pending)
-    result, stage = indicator_progress(indicator, spec, figures, year, quarter)
+    result, stage = selectors.evaluate_period(spec, figures, year, quarter)
     roles = indicator_departments(indicator)
     leads, responsible = roles[ResponsibilityRole.LEAD], roles[ResponsibilityRole.RESPONSIBLE]
     row = ProgressRow(
