@@ -75,9 +75,12 @@ def departments_by_role(indicator: Indicator) -> dict[str, list[str]]:
     return _roles((row.role, row.department.name) for row in indicator.responsibilities.all())
 
 
+_ROLE_VALUES = tuple(ResponsibilityRole.values)  # an enum property: read once, not per row
+
+
 def _roles(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     """(role, department) pairs to names per role; the data source defaults to the lead."""
-    names = {role: [] for role in ResponsibilityRole.values}
+    names = {role: [] for role in _ROLE_VALUES}
     for role, name in pairs:
         names[role].append(name)
     if not names[ResponsibilityRole.DATA_SOURCE]:
@@ -286,12 +289,16 @@ def evaluate_period(
     """One indicator in one period: its value from the figures (domain.md §3), the baseline
     year's as a stand-in for a missing baseline, then the engine; and the stage reached."""
     current = periods.derive(spec.kind, figures, year, quarter)
-    base = periods.derive(spec.kind, figures, spec.baseline_year, None)
+    base = (
+        periods.derive(spec.kind, figures, spec.baseline_year, None).value
+        if spec.baseline is None
+        else None
+    )
     observation = progress.Observation(
         value=current.value,
         stage=current.stage,
         provisional=current.provisional,
-        baseline_year_value=base.value,
+        baseline_year_value=base,
     )
     return progress.evaluate(spec, year, quarter, observation), current.stage
 
