@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import views, views_indicator
+from reports import views, views_export, views_indicator
 
 app_name = "reports"
 urlpatterns = [
@@ -15,4 +15,14 @@ urlpatterns = [
     path("plans/<slug:slug>/dimensions/<int:pk>/", views.dimension, name="dimension"),
     path("plans/<slug:slug>/departments/", views.departments, name="departments"),
     path("plans/<slug:slug>/departments/<int:pk>/", views.department, name="department"),
+    path(
+        "reports/<slug:slug>/evaluation/<int:year>.xlsx",
+        views_export.evaluation_workbook,
+        name="evaluation-xlsx",
+    ),
+    path(
+        "reports/<slug:slug>/evaluation/<int:year>.csv",
+        views_export.evaluation_csv,
+        name="evaluation-csv",
+    ),
 ]

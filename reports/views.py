@@ -16,8 +16,9 @@ from django.shortcuts import render
 from indicators import calendar, progress, selectors
 from indicators.models import Plan
 from indicators.permissions import role_required
-from reports import charts, forms, summary
+from reports import charts, forms, narrative, summary
 from reports import selectors as dashboard
+from reports.views_export import EXPORT_ROLES
 
 
 def _period(request: HttpRequest, plan: Plan) -> forms.Period:
@@ -83,6 +84,9 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         "dimensions": dashboard.by_dimension(items),
         "attention": dashboard.attention(items),
         "overdue": dashboard.overdue_by_department(periods),
+        # the annual evaluation's written summary, the same text as the workbook's 评估摘要
+        "evaluation_summary": narrative.evaluation_summary(rows, plan, period.year, period.quarter),
+        "can_export": selectors.user_role(request.user) in EXPORT_ROLES,
     }
     return _render(request, "reports/overview.html", plan, period, context)
 

@@ -356,3 +356,19 @@ def test_query_budget_on_a_300_indicator_plan(leader_client, synthetic, params,
     assert len(card_statuses(response.content.decode())) == 30  # a tenth in each dimension
     overview = leader_client.get(reverse("reports:overview", args=["synthetic"]), params)
     assert len(card_statuses(overview.content.decode())) == 300
+
+
+def test_overview_shows_the_evaluation_summary_and_export_links(client, plan, analyst, clerk_kgj):
+    from django.utils.html import escape as html_escape
+
+    from indicators import selectors as engine
+    from reports import narrative
+
+    client.force_login(analyst)
+    html = client.get(f"/plans/{plan.slug}/?year=2026&quarter=3").content.decode()
+    rows = engine.progress_rows(plan=plan, year=2026, quarter=3)
+    for paragraph in narrative.evaluation_summary(rows, plan, 2026, 3):
+        assert html_escape(paragraph) in html
+    assert f"/reports/{plan.slug}/evaluation/2026.xlsx?quarter=3" in html
+    client.force_login(clerk_kgj)  # clerks may not export: no link
+    assert "evaluation/2026.xlsx" not in client.get(f"/plans/{plan.slug}/").content.decode()

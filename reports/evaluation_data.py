@@ -1,0 +1,404 @@
+"""The reads behind the annual evaluation workbook (年度评估表, domain.md §7): plain rows for
+`reports.evaluation`, fetched in a fixed number of queries whatever the plan's size.
+
+- `parse_query` checks what was asked for (year, quarter, as-of date) and says in the user's
+  language what is wrong; the view and the export command both call it.
+- `evaluation` reads everything the workbook shows: the progress rows (from the progress
+  engine, so every figure agrees with the progress API), the plan's table targets, the year's
+  values (for the data sources and the quarterly data), and the projects and tasks.
+
+Queries (whatever the plan's size): progress rows 5, table targets 1, the year's values 1,
+projects 1, tasks 3 (tasks, their departments, their indicators) — 11 in all.
+
+Choices where the issue is silent:
+- "As of a date" means the end of that date in the county's time zone: every change recorded
+  before the next midnight counts (`end_of_day`). A date after today is refused: the workbook
+  would claim a state that nobody has seen yet.
+- The workbook shows figures in force (approved). The quarterly data lists every value of the
+  year that has a figure in force or is submitted for review, with its pending figure apart;
+  drafts and returned values without a figure in force are a clerk's working copies, which
+  leaders and analysts do not see elsewhere either (`selectors.actuals_visible_to`).
+- People are named by user name, never by e-mail address or internal id.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators import calendar, progress, selectors
+from indicators.models import (
+    Actual,
+    ActualState,
+    Kind,
+    Plan,
+    Project,
+    Target,
+    TaskRole,
+)
+from reports import narrative
+
+
+class BadQuery(ValueError):
+    """What was asked for cannot be evaluated; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Query:
+    year: int
+    quarter: int | None  # None: the whole year
+    as_of: date | None = None  # rebuild from the history as it stood at the end of this day
+
+
+def plan_years(plan: Plan) -> range:
+    """The years the plan runs: from its baseline year to its last milestone year (the range
+    the progress API accepts)."""
+    return range(plan.baseline_year, max([plan.baseline_year, *plan.milestone_years]) + 1)
+
+
+def parse_query(plan: Plan, year, quarter=None, as_of=None) -> Query:
+    """Check a request's year, quarter (1–4; empty or 0 for the whole year) and as-of date
+    (YYYY-MM-DD, not after today); raise BadQuery with a message for the user."""
+    return Query(_year(plan, year), _quarter(quarter), _as_of_date(as_of))
+
+
+def _year(plan: Plan, raw) -> int:
+    years = plan_years(plan)
+    text = str(raw).strip()
+    if not (text.isascii() and text.isdigit() and int(text) in years):
+        raise BadQuery(
+            _("Choose a year from %(first)s to %(last)s.") % {"first": years[0], "last": years[-1]}
+        )
+    return int(text)
+
+
+def _quarter(raw) -> int | None:
+    text = "" if raw is None else str(raw).strip()
+    if text not in ("", "0", "1", "2", "3", "4"):
+        raise BadQuery(_("Choose a quarter from 1 to 4, or the whole year."))
+    return (int(text) or None) if text else None
+
+
+def _as_of_date(raw) -> date | None:
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise BadQuery(_("Write the as-of date as YYYY-MM-DD, e.g. 2026-10-20.")) from None
+    if len(text) != 10:  # fromisoformat also takes 20261020 and 2026-W43-2
+        raise BadQuery(_("Write the as-of date as YYYY-MM-DD, e.g. 2026-10-20."))
+    if day > calendar.today():
+        raise BadQuery(_("The as-of date cannot be after today."))
+    return day
+
+
+def end_of_day(day: date) -> datetime:
+    """The last moment of `day` in the county's time zone. The history selectors keep changes
+    recorded at or before a moment; history dates have microsecond precision, so this keeps
+    exactly the changes recorded before the next midnight."""
+    next_midnight = datetime.combine(
+        day + timedelta(days=1), time.min, timezone.get_default_timezone()
+    )
+    return next_midnight - timedelta(microseconds=1)
+
+
+# --- Plain rows ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One row of the 指标完成情况 sheet: the plan's columns, then what the engine says."""
+
+    dimension: str
+    name: str  # as the plan prints it, unit included
+    unit: str
+    kind: str
+    baseline: Decimal | None
+    targets: tuple[tuple[Decimal | None, str | None], ...]  # (value, stage) per table year
+    value: Decimal | None  # the period's value (year to date for annual totals)
+    stage: str | None  # milestone kind: the stage reached
+    compared_value: Decimal | None  # after annualisation
+    expected: Decimal | None
+    ratio: Decimal | None
+    completion: Decimal | None
+    target_year: int | None
+    status: str
+    flags: tuple[str, ...]
+    leads: tuple[str, ...]
+    responsible: tuple[str, ...]
+    sources: tuple[str, ...]  # where the period's value comes from
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    project: str
+    name: str
+    leads: tuple[tuple[str, bool], ...]  # (department, inferred)
+    responsible: tuple[str, ...]
+    indicators: tuple[tuple[str, str], ...]  # (printed name, status)
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    """One stored value of the year, for the 季度数据 sheet."""
+
+    order: int  # the indicator's position in the plan, for sorting
+    dimension: str
+    indicator: str
+    unit: str
+    kind: str
+    year: int
+    quarter: int | None
+    in_force: Decimal | str | None  # a number, or a stage's name
+    pending: Decimal | str | None  # a submitted figure awaiting review
+    state: str
+    source: str
+    entered_by: str
+    approved_by: str
+    entered_at: datetime | None
+    submitted_at: datetime | None
+    approved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    plan_name: str
+    county: str
+    baseline_year: int
+    query: Query
+    table_years: tuple[int, ...]
+    milestone_year: int | None  # the plan's next milestone year at the end of the period
+    time_progress: Decimal | None  # the share of the time to it that has passed
+    generated_at: datetime
+    indicators: list[IndicatorRow]
+    by_dimension: list[dict]
+    by_lead: list[dict]
+    tasks: list[TaskRow]
+    values: list[ValueRow]
+    summary: list[str] = field(default_factory=list)
+
+
+# --- Fetch --------------------------------------------------------------------------------
+
+
+def evaluation(*, plan: Plan, query: Query) -> Evaluation:
+    """Everything the workbook shows, as plain rows (11 queries; see the module docstring)."""
+    moment = end_of_day(query.as_of) if query.as_of else None
+    rows = selectors.progress_rows(plan=plan, year=query.year, quarter=query.quarter, as_of=moment)
+    targets = table_targets(plan)
+    years = tuple(sorted({year for per_year in targets.values() for year in per_year}))
+    stored = stored_values(plan=plan, year=query.year, moment=moment)
+    milestone_year, share = progress.schedule_position(
+        plan.baseline_year, plan.milestone_years, query.year, query.quarter
+    )
+    return Evaluation(
+        plan_name=plan.name,
+        county=plan.county,
+        baseline_year=plan.baseline_year,
+        query=query,
+        table_years=years,
+        milestone_year=milestone_year,
+        time_progress=share,
+        generated_at=timezone.localtime(),
+        indicators=[indicator_row(r, targets, years, stored, query) for r in rows],
+        by_dimension=selectors.counts_by_dimension(rows),
+        by_lead=selectors.counts_by_lead(rows),
+        tasks=task_rows(plan, rows),
+        values=value_rows(rows, stored, query.year),
+        summary=narrative.evaluation_summary(rows, plan, query.year, query.quarter),
+    )
+
+
+def table_targets(plan: Plan) -> dict[int, dict[int, tuple[Decimal | None, str | None]]]:
+    """The targets the plan's table prints, per indicator id and year: (value, stage)."""
+    targets: dict[int, dict] = defaultdict(dict)
+    for ind_id, year, value, stage in Target.objects.filter(
+        indicator__plan=plan, origin="table"
+    ).values_list("indicator_id", "year", "value", "stage__label"):
+        targets[ind_id][year] = (value, stage)
+    return targets
+
+
+def indicator_row(row, targets, years, stored, query: Query) -> IndicatorRow:
+    """A progress row with the plan's printed targets and the sources of the period's value."""
+    ind, p = row.indicator, row.progress
+    own = targets.get(ind.pk, {})
+    return IndicatorRow(
+        dimension=ind.dimension.name,
+        name=ind.printed_name,
+        unit=ind.unit,
+        kind=ind.kind,
+        baseline=ind.baseline,
+        targets=tuple(own.get(year, (None, None)) for year in years),
+        value=p.value,
+        stage=row.stage,
+        compared_value=p.compared_value,
+        expected=p.expected,
+        ratio=p.ratio,
+        completion=p.completion,
+        target_year=p.target_year,
+        status=p.status,
+        flags=p.flags,
+        leads=tuple(row.leads),
+        responsible=tuple(row.responsible),
+        sources=period_sources(ind.kind, stored.get(ind.pk, []), query.year, query.quarter),
+    )
+
+
+# --- The year's stored values ----------------------------------------------------------------
+
+VALUE_FIELDS = (
+    "id", "indicator_id", "year", "quarter", "state", "value", "stage__label", "source",
+    "approved_value", "approved_stage__label", "approved_stage__position", "approved_source",
+    "created_by__username", "approved_by__username", "created_at", "submitted_at",
+    "approved_at",
+)  # fmt: skip
+
+
+def stored_values(*, plan: Plan, year: int, moment: datetime | None) -> dict[int, list[dict]]:
+    """The plan's stored values that can shape the year, per indicator id (1 query): every
+    value of the year, and earlier ones of milestone indicators (the stage reached so far).
+    With `moment`, each value as it stood then, rebuilt from its history."""
+    relevant = Q(year=year) | Q(indicator__kind=Kind.MILESTONE, year__lt=year)
+    if moment is None:
+        records = Actual.objects.filter(relevant, indicator__plan=plan).values(*VALUE_FIELDS)
+    else:
+        records = _records_at(Actual.history.filter(relevant, indicator__plan=plan), moment)
+    by_indicator: dict[int, list[dict]] = defaultdict(list)
+    for record in records:
+        by_indicator[record["indicator_id"]].append(record)
+    return by_indicator
+
+
+def _records_at(history, moment: datetime) -> list[dict]:
+    """The latest history record of each value at `moment`, unless it was a deletion."""
+    records = (
+        history.filter(history_date__lte=moment)
+        .order_by("id", "-history_date", "-history_id")
+        .values("history_type", *VALUE_FIELDS)
+    )
+    latest: dict[int, dict] = {}
+    for record in records:
+        latest.setdefault(record["id"], record)
+    return [r for r in latest.values() if r["history_type"] != "-"]
+
+
+def _in_force(record: dict) -> bool:
+    return record["approved_value"] is not None or record["approved_stage__label"] is not None
+
+
+def _sort_key(record: dict) -> tuple[int, int]:
+    """Periods in time order; a whole-year figure comes after the year's fourth quarter."""
+    return record["year"], record["quarter"] or 5
+
+
+def period_sources(kind: str, records: list[dict], year: int, quarter: int | None) -> tuple:
+    """The sources of the figures in force that make the period's value (domain.md §3): the
+    period's own figure (for the whole year or Q4, the whole-year figure before the Q4 one);
+    for zero events every quarter counted; for a milestone, the latest figure reporting the
+    stage reached."""
+    figures = sorted((r for r in records if _in_force(r)), key=_sort_key)
+    last = (year, quarter or 5)
+    if kind == Kind.MILESTONE:
+        chosen = _highest_stage(f for f in figures if _sort_key(f) <= last)
+    elif kind == Kind.ZERO_EVENT:
+        chosen = _events(figures, year, quarter)
+    else:
+        chosen = _own(figures, year, quarter)
+    return tuple(dict.fromkeys(f["approved_source"] for f in chosen if f["approved_source"]))
+
+
+def _own(figures: list[dict], year: int, quarter: int | None) -> list[dict]:
+    by_period = {(f["year"], f["quarter"]): f for f in figures}
+    wanted = [(year, None), (year, 4)] if quarter in (None, 4) else [(year, quarter)]
+    return next(([by_period[p]] for p in wanted if p in by_period), [])
+
+
+def _events(figures: list[dict], year: int, quarter: int | None) -> list[dict]:
+    whole_year = [f for f in figures if f["year"] == year and f["quarter"] is None]
+    if quarter in (None, 4) and whole_year:
+        return whole_year
+    last = quarter or 4
+    return [f for f in figures if f["year"] == year and f["quarter"] and f["quarter"] <= last]
+
+
+def _highest_stage(figures) -> list[dict]:
+    figures = list(figures)
+    if not figures:
+        return []
+    top = max(f["approved_stage__position"] or 0 for f in figures)
+    return [[f for f in figures if (f["approved_stage__position"] or 0) == top][-1]]
+
+
+def value_rows(rows, stored: dict[int, list[dict]], year: int) -> list[ValueRow]:
+    """The year's values that have a figure in force or await review, in plan order."""
+    result = []
+    for row in rows:
+        ind = row.indicator
+        for record in sorted(stored.get(ind.pk, []), key=_sort_key):
+            submitted = record["state"] == ActualState.SUBMITTED
+            if record["year"] != year or not (_in_force(record) or submitted):
+                continue
+            result.append(_value_row(ind, record, submitted))
+    return result
+
+
+def _value_row(ind, record: dict, submitted: bool) -> ValueRow:
+    return ValueRow(
+        order=ind.order,
+        dimension=ind.dimension.name,
+        indicator=ind.printed_name,
+        unit=ind.unit,
+        kind=ind.kind,
+        year=record["year"],
+        quarter=record["quarter"],
+        in_force=record["approved_stage__label"] or record["approved_value"],
+        pending=(record["stage__label"] or record["value"]) if submitted else None,
+        state=str(ActualState(record["state"]).label),
+        source=record["approved_source"] if _in_force(record) else record["source"],
+        entered_by=record["created_by__username"] or "",
+        approved_by=record["approved_by__username"] or "",
+        entered_at=record["created_at"],
+        submitted_at=record["submitted_at"],
+        approved_at=record["approved_at"],
+    )
+
+
+# --- Projects and tasks -------------------------------------------------------------------
+
+
+def task_rows(plan: Plan, rows) -> list[TaskRow]:
+    """The plan's projects and tasks in order, with their departments and the statuses of the
+    indicators they state targets for (4 queries). A project without tasks still shows."""
+    status = {row.indicator.pk: row.progress.status for row in rows}
+    tasks = defaultdict(list)
+    for task in selectors.task_list(plan=plan):
+        tasks[task.project_id].append(task)
+    result = []
+    for project in Project.objects.filter(plan=plan).order_by("number"):
+        for task in tasks[project.pk] or [None]:
+            result.append(_task_row(project, task, status))
+    return result
+
+
+def _task_row(project, task, status: dict[int, str]) -> TaskRow:
+    if task is None:
+        return TaskRow(project.name, "", (), (), ())
+    departments = list(task.departments.all())
+    return TaskRow(
+        project=project.name,
+        name=task.name,
+        leads=tuple(
+            (d.department.name, d.inferred) for d in departments if d.role == TaskRole.LEAD
+        ),
+        responsible=tuple(d.department.name for d in departments if d.role == TaskRole.RESPONSIBLE),
+        indicators=tuple(
+            (i.printed_name, status.get(i.pk, progress.NO_DATA)) for i in task.indicators.all()
+        ),
+    )

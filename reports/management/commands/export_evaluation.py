@@ -1,0 +1,97 @@
+"""python manage.py export_evaluation --plan SLUG --year 2026 [--quarter 3] [--as-of 2026-10-20]
+--out FILE — the annual evaluation workbook (FILE.xlsx) or its sheet 1 as CSV (FILE.csv), for
+scheduled runs. The same workbook as /reports/<slug>/evaluation/<year>.xlsx.
+
+Every refusal is a clear message in the interface language and a non-zero exit status; the
+file is written whole or not at all (a temporary file beside it, then renamed).
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from indicators import calendar
+from indicators.models import Plan
+from reports import evaluation, evaluation_data
+
+WRITERS = {".xlsx": evaluation.workbook_bytes, ".csv": evaluation.csv_bytes}
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a plan's annual evaluation workbook (.xlsx) or its first sheet as CSV (.csv) "
+        "for a year, optionally a quarter and an as-of date."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--plan", default="", help="the plan's slug, e.g. luhe-garment")
+        parser.add_argument("--year", default="", help="the year evaluated, e.g. 2026")
+        parser.add_argument("--quarter", default="", help="1–4; leave out for the whole year")
+        parser.add_argument(
+            "--as-of", dest="as_of", default="", help="YYYY-MM-DD: the values as they stood then"
+        )
+        parser.add_argument("--out", default="", help="the file to write: .xlsx or .csv")
+
+    def handle(self, *args, **options):
+        out = _output(options)
+        plan = _plan(options["plan"])
+        try:
+            query = evaluation_data.parse_query(
+                plan, options["year"], options["quarter"], options["as_of"]
+            )
+        except evaluation_data.BadQuery as error:
+            raise CommandError(str(error)) from error
+        ev = evaluation_data.evaluation(plan=plan, query=query)
+        _write(out, WRITERS[out.suffix.lower()](ev))
+        self.stdout.write(
+            _("Written %(file)s: %(count)s indicators, %(period)s.")
+            % {
+                "file": out,
+                "count": len(ev.indicators),
+                "period": calendar.period_label(query.year, query.quarter),
+            }
+        )
+
+
+def _output(options) -> Path:
+    missing = [flag for flag in ("plan", "year", "out") if not str(options[flag]).strip()]
+    if missing:
+        raise CommandError(
+            _("Give %(options)s, e.g. --plan luhe-garment --year 2026 --out 评估表.xlsx.")
+            % {"options": ", ".join(f"--{flag}" for flag in missing)}
+        )
+    out = Path(options["out"])
+    if out.suffix.lower() not in WRITERS:
+        raise CommandError(_("The output file must end in .xlsx or .csv."))
+    if not out.parent.is_dir():
+        raise CommandError(_("The folder %(folder)s does not exist.") % {"folder": out.parent})
+    return out
+
+
+def _plan(slug: str) -> Plan:
+    plan = Plan.objects.filter(slug=slug.strip()).first()
+    if plan is None:
+        known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "-"
+        raise CommandError(
+            _("No plan “%(slug)s” is loaded (loaded: %(known)s).") % {"slug": slug, "known": known}
+        )
+    return plan
+
+
+def _write(out: Path, content: bytes) -> None:
+    """Write the whole file or nothing: a temporary file beside it, then renamed over it."""
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=".export-", suffix=out.suffix)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temporary, out)
+    except OSError as error:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
+        raise CommandError(
+            _("Cannot write %(file)s: %(error)s") % {"file": out, "error": error.strerror}
+        ) from error

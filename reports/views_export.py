@@ -1,0 +1,62 @@
+"""The annual evaluation workbook (年度评估表) and its CSV, for analysts, reviewers, leaders and
+administrators (a clerk, or a user without a role, gets 403; anonymous users log in first).
+
+    GET /reports/<slug>/evaluation/<year>.xlsx[?quarter=3][&as_of=2026-10-20]
+    GET /reports/<slug>/evaluation/<year>.csv  (the same parameters; sheet 1 only)
+
+A year outside the plan, a quarter other than 1–4 (empty or 0: the whole year) or an as-of date
+that is not a past YYYY-MM-DD answers 400 with the reason in the user's language.
+
+Queries, whatever the plan's size: session, user and role (2–3), the plan (1), the evaluation's
+reads (11, see `reports.evaluation_data`).
+"""
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.http import content_disposition_header
+
+from indicators import selectors
+from indicators.models import Role
+from indicators.permissions import role_required
+from reports import evaluation, evaluation_data
+
+EXPORT_ROLES = (Role.ANALYST, Role.REVIEWER, Role.LEADER, Role.ADMIN)
+
+
+def _evaluation(request: HttpRequest, slug: str, year: int) -> evaluation_data.Evaluation:
+    plan = selectors.plan_get(slug=slug)
+    query = evaluation_data.parse_query(
+        plan, year, request.GET.get("quarter"), request.GET.get("as_of")
+    )
+    return evaluation_data.evaluation(plan=plan, query=query)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    return response
+
+
+def _refused(error: evaluation_data.BadQuery) -> HttpResponse:
+    return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+
+
+@role_required(*EXPORT_ROLES)
+def evaluation_workbook(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    try:
+        ev = _evaluation(request, slug, year)
+    except evaluation_data.BadQuery as error:
+        return _refused(error)
+    return _download(
+        evaluation.workbook_bytes(ev), evaluation.XLSX_TYPE, evaluation.file_name(ev, "xlsx")
+    )
+
+
+@role_required(*EXPORT_ROLES)
+def evaluation_csv(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    try:
+        ev = _evaluation(request, slug, year)
+    except evaluation_data.BadQuery as error:
+        return _refused(error)
+    return _download(evaluation.csv_bytes(ev), evaluation.CSV_TYPE, evaluation.file_name(ev, "csv"))
