@@ -28,21 +28,11 @@ Exit status 1 when a target is missed.
 import argparse
 import resource
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
-from pathlib import Path
 
-from harness import (
-    ROOT,
-    add_database_options,
-    configure,
-    create_schema,
-    environment_lines,
-    measure,
-    table,
-)
+from harness import ROOT, add_database_options, bench_database, environment_lines, measure, table
 
 LUHE_FILE = ROOT / "fixtures" / "luhe-garment-2025-2030.yaml"
 LUHE = "luhe-garment"
@@ -211,20 +201,12 @@ def verdict(args, results: dict, mem: dict) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="lucounty-bench-") as tmp:
-        configure(args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-        started = time.perf_counter()
-        drop = create_schema(args)
-        try:
-            analyst, seeded, values = build(args.indicators)
-            setup_s = time.perf_counter() - started
-            results, mem, sizes = run_all(args, analyst)
-            report(args, seeded, values, setup_s, results, mem, sizes)
-        finally:
-            drop()
-            from django.db import connections
-
-            connections.close_all()
+    started = time.perf_counter()
+    with bench_database(args):
+        analyst, seeded, values = build(args.indicators)
+        setup_s = time.perf_counter() - started
+        results, mem, sizes = run_all(args, analyst)
+        report(args, seeded, values, setup_s, results, mem, sizes)
     return verdict(args, results, mem)
 
 

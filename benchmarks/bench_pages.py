@@ -13,20 +13,11 @@ as a logged-in leader. Exit status 1 when a page's p95 is over --target-ms.
 import argparse
 import gc
 import sys
-import tempfile
 import time
 from io import StringIO
 from pathlib import Path
 
-from harness import (
-    ROOT,
-    add_database_options,
-    configure,
-    create_schema,
-    environment_lines,
-    measure,
-    table,
-)
+from harness import ROOT, add_database_options, bench_database, environment_lines, measure, table
 
 SYNTHETIC_SIZE = 300
 YEARS = range(2025, 2030)
@@ -81,36 +72,26 @@ def page(client, url: str):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="lucounty-bench-") as tmp:
-        configure(args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+    started = time.perf_counter()
+    with bench_database(args) as tmp:
         from django.test import Client
 
-        started = time.perf_counter()
-        drop = create_schema(args)
-        try:
-            collect_static(Path(tmp))
-            plans, leader = build()
-            gc.freeze()  # as lucounty/wsgi.py does once the application is loaded
-            setup_s = time.perf_counter() - started
-            client = Client()
-            client.force_login(leader)
-            results = {}
-            for label, slug, code in plans:
-                results[f"overview, {label}"] = measure(
-                    page(client, f"/plans/{slug}/"), args.repeat
-                )
-                results[f"indicator page, {label}"] = measure(
-                    page(client, f"/plans/{slug}/indicators/{code}/"), args.repeat
-                )
-            print(f"- {args.repeat} timed requests of each page after 1 warm-up, as a leader")
-            print(*environment_lines(), sep="\n")
-            print(f"- setup (migrate + plans + data): {setup_s:.1f} s\n")
-            print(*table(results), sep="\n")
-        finally:
-            drop()
-            from django.db import connections
-
-            connections.close_all()
+        collect_static(tmp)
+        plans, leader = build()
+        gc.freeze()  # as lucounty/wsgi.py does once the application is loaded
+        setup_s = time.perf_counter() - started
+        client = Client()
+        client.force_login(leader)
+        results = {}
+        for label, slug, code in plans:
+            results[f"overview, {label}"] = measure(page(client, f"/plans/{slug}/"), args.repeat)
+            results[f"indicator page, {label}"] = measure(
+                page(client, f"/plans/{slug}/indicators/{code}/"), args.repeat
+            )
+        print(f"- {args.repeat} timed requests of each page after 1 warm-up, as a leader")
+        print(*environment_lines(), sep="\n")
+        print(f"- setup (migrate + plans + data): {setup_s:.1f} s\n")
+        print(*table(results), sep="\n")
     worst = max(results.items(), key=lambda item: item[1]["p95"])
     if worst[1]["p95"] > args.target_ms:
         print(f"\nFAIL: {worst[0]} p95 {worst[1]['p95']:.1f} ms, over {args.target_ms:g} ms")

@@ -13,19 +13,10 @@ p95 of the computation is over --target-ms.
 
 import argparse
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-from harness import (
-    add_database_options,
-    configure,
-    create_schema,
-    environment_lines,
-    measure,
-    table,
-)
+from harness import add_database_options, bench_database, environment_lines, measure, table
 
 YEARS = range(2025, 2030)  # five years of quarterly actuals
 YEAR, QUARTER = 2027, 3  # the period measured
@@ -104,25 +95,17 @@ def report(args, actuals: int, setup_s: float, results: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="lucounty-bench-") as tmp:
-        configure(args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-        started = time.perf_counter()
-        drop = create_schema(args)
-        try:
-            plan, user, actuals = build(args.indicators)
-            setup_s = time.perf_counter() - started
-            results = {
-                "(a) progress_rows + 3 summaries": measure(computation(plan), args.repeat),
-                f"(b) GET …/progress/?year={YEAR}&quarter={QUARTER}": measure(
-                    api_call(user, args.indicators), args.repeat
-                ),
-            }
-            report(args, actuals, setup_s, results)
-        finally:
-            drop()
-            from django.db import connections
-
-            connections.close_all()
+    started = time.perf_counter()
+    with bench_database(args):
+        plan, user, actuals = build(args.indicators)
+        setup_s = time.perf_counter() - started
+        results = {
+            "(a) progress_rows + 3 summaries": measure(computation(plan), args.repeat),
+            f"(b) GET …/progress/?year={YEAR}&quarter={QUARTER}": measure(
+                api_call(user, args.indicators), args.repeat
+            ),
+        }
+        report(args, actuals, setup_s, results)
     p95 = results["(a) progress_rows + 3 summaries"]["p95"]
     if p95 > args.target_ms:
         print(f"\nFAIL: p95 of (a) is {p95:.1f} ms, over the {args.target_ms:g} ms target")

@@ -12,9 +12,11 @@ import os
 import platform
 import secrets
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +45,22 @@ def configure(database_url: str) -> None:
     import django
 
     django.setup()
+
+
+@contextmanager
+def bench_database(args: argparse.Namespace):
+    """A throwaway database for one benchmark run (see `create_schema`); yields a temporary
+    directory, removed with the database at the end."""
+    with tempfile.TemporaryDirectory(prefix="lucounty-bench-") as tmp:
+        configure(args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+        drop = create_schema(args)
+        try:
+            yield Path(tmp)
+        finally:
+            drop()
+            from django.db import connections
+
+            connections.close_all()
 
 
 def create_schema(args: argparse.Namespace) -> Callable[[], None]:
