@@ -85,6 +85,17 @@ def outsider(plan):
 
 
 @pytest.fixture
+def synthetic_300(db, leader):
+    """A synthetic plan of 300 indicators (slug "synthetic") with five years of approved
+    quarterly actuals: the size at which query budgets must hold."""
+    from indicators.synthetic import add_quarterly_actuals, make_synthetic_plan
+
+    plan = make_synthetic_plan(300)
+    add_quarterly_actuals(plan, years=range(2025, 2030), user=leader)
+    return plan
+
+
+@pytest.fixture
 def api(leader):
     client = APIClient()
     client.force_authenticate(leader)

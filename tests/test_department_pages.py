@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from indicators.models import Department
-from indicators.synthetic import add_quarterly_actuals, make_synthetic_plan
+from indicators.synthetic import make_synthetic_plan
 from reports import summary
 from tests.conftest import PLAN_SLUG
 from tests.test_overview import (
@@ -201,10 +201,8 @@ def test_query_budget_on_the_luhe_plan(leader_client, clerk_kgj, params,
 
 
 @pytest.mark.parametrize("params", [{}, {"year": 2026, "quarter": 3, "pending": 1}])
-def test_query_budget_on_a_300_indicator_plan(leader_client, leader, params,
+def test_query_budget_on_a_300_indicator_plan(leader_client, synthetic_300, params,
                                               django_assert_max_num_queries):  # fmt: skip
-    plan = make_synthetic_plan(300)
-    add_quarterly_actuals(plan, years=range(2025, 2030), user=leader)
     urls = (
         reverse("reports:departments", args=["synthetic"]),
         department_url("测试局", "synthetic"),

@@ -19,7 +19,6 @@ from indicators import selectors
 from indicators.models import Actual, Department, Indicator, Stage, TaskIndicator
 from indicators.reporting import Entry, actual_create
 from indicators.statuses import FLAG_LABELS, STATUS_COLOURS, status_label
-from indicators.synthetic import add_quarterly_actuals, make_synthetic_plan
 from reports import selectors as dashboard
 from tests.conftest import PLAN_SLUG
 
@@ -361,13 +360,6 @@ def test_the_page_in_english(client, leader, values):
 # --- constant queries -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def synthetic(db, leader):
-    plan = make_synthetic_plan(300)
-    add_quarterly_actuals(plan, years=range(2025, 2030), user=leader)
-    return plan
-
-
 # Expected queries, whatever the plan's size: session, user, the user's role (3); the plan; the
 # default period (without parameters); the indicator, its stages, targets and departments (4);
 # its figures; its tasks; the user's role again and the values they may see (2, and the clerk's
@@ -383,7 +375,7 @@ def test_query_budget_on_the_luhe_plan(request, client, values, params, who,
 
 
 @pytest.mark.parametrize("params", [{}, {"year": 2027, "quarter": 2, "pending": 1}])
-def test_query_budget_on_a_300_indicator_plan(leader_client, synthetic, params,
+def test_query_budget_on_a_300_indicator_plan(leader_client, synthetic_300, params,
                                               django_assert_max_num_queries):  # fmt: skip
     for code in ("ind0", "ind4", "ind5", "ind299"):  # a level, a zero event, a milestone
         with django_assert_max_num_queries(20):

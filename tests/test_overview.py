@@ -16,7 +16,7 @@ from django.utils import translation
 
 from indicators.models import Actual, Dimension, Indicator, Stage
 from indicators.reporting import Entry, actual_approve, actual_create
-from indicators.synthetic import add_quarterly_actuals, make_synthetic_plan
+from indicators.synthetic import make_synthetic_plan
 from reports import summary
 from tests.conftest import PLAN_SLUG
 
@@ -328,13 +328,6 @@ def test_no_external_script_host(leader_client, plan, worked_examples):
         assert_scripts_are_ours(page)
 
 
-@pytest.fixture
-def synthetic(db, leader):
-    plan = make_synthetic_plan(300)
-    add_quarterly_actuals(plan, years=range(2025, 2030), user=leader)
-    return plan
-
-
 # Expected queries, whatever the plan's size: session, user, the user's role; the plan; the
 # default period (without parameters); the progress rows (4 for the plan's parts, 1 for the
 # values); the plan's departments; completeness (3); the navigation (plans, role).
@@ -347,9 +340,9 @@ def test_query_budget_on_the_luhe_plan(leader_client, plan, worked_examples, par
 
 
 @pytest.mark.parametrize("params", [{}, {"year": 2027, "quarter": 2, "pending": 1}])
-def test_query_budget_on_a_300_indicator_plan(leader_client, synthetic, params,
+def test_query_budget_on_a_300_indicator_plan(leader_client, synthetic_300, params,
                                               django_assert_max_num_queries):  # fmt: skip
-    for url in (reverse("reports:overview", args=["synthetic"]), dimension_url(synthetic, 3)):
+    for url in (reverse("reports:overview", args=["synthetic"]), dimension_url(synthetic_300, 3)):
         with django_assert_max_num_queries(20):
             response = leader_client.get(url, params)
         assert response.status_code == 200
