@@ -483,7 +483,7 @@ def indicator_figures(indicator: Indicator, include_pending: bool = False) -> li
     """Every period's figure that counts for the indicator, every year (one query): the
     figure in force, or with `include_pending` a submitted one in its place, marked
     provisional; the rule is `selectors.counted_figure`, the engine's own."""
-    rows = Actual.objects.filter(indicator=indicator).values(*selectors.ENTRY_FIELDS)
+    rows = Actual.objects.filter(indicator=indicator).values_list(*selectors.ENTRY_FIELDS)
     figures = (selectors.counted_figure(row, include_pending) for row in rows)
     return [figure for figure in figures if figure is not None]
 
