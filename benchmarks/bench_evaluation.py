@@ -6,7 +6,7 @@ Run from the repository root:
 
 Two plans, each in the benchmark's own database (see harness.py; the project database is never
 touched):
-- 陆河 (the plan file) with the demo data (`indicators.demo.demo_seed`, through the real
+- 陆河 (the plan file) with the demo data (`indicators.services.demo.demo_seed`, through the real
   services, so every value has its history): the workbook of 2026 Q3, now and as of today
   (rebuilt from the history);
   target: p95 of the whole request under --luhe-target-s (1 s);
@@ -65,10 +65,10 @@ def build(indicators: int):
 
     from django.core.management import call_command
 
-    from indicators.demo import demo_seed
     from indicators.models import Plan
-    from indicators.services import user_set_role
-    from indicators.synthetic import add_quarterly_actuals, make_synthetic_plan
+    from indicators.services.demo import demo_seed
+    from indicators.services.users import user_set_role
+    from tests.factories import add_quarterly_actuals, make_synthetic_plan
 
     call_command("load_plan", str(LUHE_FILE), stdout=StringIO())
     luhe = Plan.objects.get(slug=LUHE)
@@ -98,11 +98,14 @@ def download(user, url: str) -> Callable[[], bytes]:
 def export(slug: str, year: int, quarter: int) -> Callable[[], bytes]:
     """The export alone, as the command runs it: the reads, then the workbook's bytes."""
     from indicators.models import Plan
-    from reports import evaluation, evaluation_data
 
     plan = Plan.objects.get(slug=slug)
-    query = evaluation_data.parse_query(plan, year, quarter)
-    return lambda: evaluation.workbook_bytes(evaluation_data.evaluation(plan=plan, query=query))
+    from reports.evaluation import query as evaluation_query
+    from reports.evaluation import rows as evaluation_rows
+    from reports.evaluation import workbook
+
+    query = evaluation_query.parse_query(plan, year, quarter)
+    return lambda: workbook.workbook_bytes(evaluation_rows.evaluation(plan=plan, query=query))
 
 
 def max_rss_mb() -> float:
@@ -127,11 +130,12 @@ def url(slug: str, period: tuple[int, int], query: str = "") -> str:
 
 
 def run_all(args, analyst) -> tuple[dict, dict, dict]:
-    from indicators import calendar
 
     luhe, large = url(LUHE, LUHE_PERIOD), url(LARGE, LARGE_PERIOD)
     # As of today: every change so far is rebuilt from the history (a later date is refused).
-    as_of = calendar.today().isoformat()
+    from indicators.domain import periods
+
+    as_of = periods.today().isoformat()
     results = {
         f"(a) 陆河 GET {luhe}": measure(download(analyst, luhe), args.repeat),
         f"(b) 陆河 the same, &as_of={as_of}": measure(

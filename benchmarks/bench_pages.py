@@ -44,8 +44,8 @@ def build() -> tuple[list, object]:
     """Both plans, and a leader to look at them; returns [(label, slug, code)] and the user."""
     from django.core.management import call_command
 
-    from indicators.services import user_set_role
-    from indicators.synthetic import add_quarterly_actuals, make_synthetic_plan
+    from indicators.services.users import user_set_role
+    from tests.factories import add_quarterly_actuals, make_synthetic_plan
 
     quiet = StringIO()
     call_command("load_plan", str(ROOT / "fixtures" / "luhe-garment-2025-2030.yaml"), stdout=quiet)

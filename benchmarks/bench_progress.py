@@ -39,8 +39,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def build(indicators: int):
     """The synthetic plan with five years of approved quarterly actuals, and a leader."""
-    from indicators.services import user_set_role
-    from indicators.synthetic import add_quarterly_actuals, make_synthetic_plan
+    from indicators.services.users import user_set_role
+    from tests.factories import add_quarterly_actuals, make_synthetic_plan
 
     user = user_set_role(username="bench", role="leader", department=None, password=None)
     plan = make_synthetic_plan(indicators, slug=SLUG)
@@ -50,13 +50,14 @@ def build(indicators: int):
 
 def computation(plan) -> Callable[[], object]:
     """(a) The engine for one period: the rows and the three summaries."""
-    from indicators import selectors
+
+    from indicators.selectors import progress as progress_selectors
 
     def run():
-        rows = selectors.progress_rows(plan=plan, year=YEAR, quarter=QUARTER)
-        selectors.status_counts(rows)
-        selectors.counts_by_dimension(rows)
-        selectors.counts_by_lead(rows)
+        rows = progress_selectors.progress_rows(plan=plan, year=YEAR, quarter=QUARTER)
+        progress_selectors.status_counts(rows)
+        progress_selectors.counts_by_dimension(rows)
+        progress_selectors.counts_by_lead(rows)
         return rows
 
     return run

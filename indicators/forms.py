@@ -2,16 +2,16 @@
 
 The form only turns text into values (a number, a stage's name, a file) and checks what the
 services cannot see: the attachment's type and size. Every rule about the value itself lives
-in `indicators.validation`, reached through `indicators.reporting`, so the page, the API and
-the Excel upload give the same answer.
+in `indicators.domain.validation`, reached through `indicators.services.actuals`, so the
+page, the API and the Excel upload give the same answer.
 """
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indicators.formatting import plain
-from indicators.meanings import meaning
+from indicators.domain.formatting import plain
+from indicators.domain.meanings import meaning
 from indicators.models import Actual, ActualState, Indicator, Kind
 
 MAX_ATTACHMENT = 5 * 1024 * 1024  # bytes

@@ -1,7 +1,7 @@
 """The plan and its actuals.
 
 Models hold data, constraints and small properties; the rules that compute progress live in
-`indicators.progress`, the writes in `indicators.services`.
+`indicators.domain`, the writes in `indicators.services`.
 """
 
 from django.conf import settings

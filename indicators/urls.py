@@ -1,25 +1,28 @@
 from django.urls import path
 
-from indicators import views, views_reporting, views_review, views_upload
+from indicators.views import plans as plan_views
+from indicators.views import reporting as reporting_views
+from indicators.views import review as review_views
+from indicators.views import upload as upload_views
 
 app_name = "indicators"
 urlpatterns = [
-    path("plans/<slug:slug>/indicators/", views.indicator_table, name="indicator-table"),
-    path("plans/<slug:slug>/tasks/", views.task_list, name="task-list"),
+    path("plans/<slug:slug>/indicators/", plan_views.indicator_table, name="indicator-table"),
+    path("plans/<slug:slug>/tasks/", plan_views.task_list, name="task-list"),
     # Clerks: their quarter's reporting, one entry form per indicator and period
     # (quarter 0 = the whole year), attachments, the Excel template and its upload.
-    path("reporting/", views_reporting.my_reporting, name="my-reporting"),
+    path("reporting/", reporting_views.my_reporting, name="my-reporting"),
     path(
         "reporting/<slug:slug>/<slug:code>/<int:year>/<int:quarter>/",
-        views_reporting.entry,
+        reporting_views.entry,
         name="entry",
     ),
-    path("actuals/<int:pk>/attachment/", views_reporting.attachment, name="attachment"),
-    path("reporting/template.xlsx", views_upload.download_template, name="upload-template"),
-    path("reporting/upload/", views_upload.upload, name="upload"),
+    path("actuals/<int:pk>/attachment/", reporting_views.attachment, name="attachment"),
+    path("reporting/template.xlsx", upload_views.download_template, name="upload-template"),
+    path("reporting/upload/", upload_views.upload, name="upload"),
     # Reviewers: the queue, decisions (one or many), completeness; everyone: a value's history.
-    path("review/", views_review.queue, name="review-queue"),
-    path("review/decide/", views_review.decide, name="review-decide"),
-    path("plans/<slug:slug>/completeness/", views_review.completeness, name="completeness"),
-    path("actuals/<int:pk>/history/", views_review.history, name="actual-history"),
+    path("review/", review_views.queue, name="review-queue"),
+    path("review/decide/", review_views.decide, name="review-decide"),
+    path("plans/<slug:slug>/completeness/", review_views.completeness, name="completeness"),
+    path("actuals/<int:pk>/history/", review_views.history, name="actual-history"),
 ]

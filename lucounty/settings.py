@@ -156,7 +156,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "indicators.permissions.HasRole",
+        "indicators.access.HasRole",
     ],
     "COERCE_DECIMAL_TO_STRING": True,
 }

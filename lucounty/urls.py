@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from indicators import views as indicator_views
+from indicators.views import plans as indicator_views
 
 urlpatterns = [
     path("", indicator_views.home, name="home"),

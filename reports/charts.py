@@ -28,11 +28,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from indicators import progress
-from indicators.calendar import period_label
-from indicators.formatting import plain, rounded
-from indicators.periods import Figure
-from indicators.statuses import FLAG_LABELS, STATUS_COLOURS, STATUS_ORDER, status_label
+from indicators.domain import progress
+from indicators.domain.formatting import plain, rounded
+from indicators.domain.periods import Figure, period_label
+from indicators.domain.statuses import FLAG_LABELS, STATUS_COLOURS, STATUS_ORDER, status_label
 
 STEPS_PER_YEAR = 12  # monthly points: enough for a compound-growth path to look curved
 

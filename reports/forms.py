@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
-from indicators import calendar
+from indicators.domain import periods
 from indicators.models import Plan
 from reports.selectors import plan_years
 
@@ -32,7 +32,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return calendar.period_label(self.year, self.quarter)
+        return periods.period_label(self.year, self.quarter)
 
     def params(self) -> dict[str, str]:
         """The period as query parameters, to keep it on links between the dashboards."""
@@ -78,5 +78,5 @@ def period_from_params(
         return Period(int(raw_year), quarter, pending, tuple(errors))
     year, quarter = default()
     if errors:
-        errors.append(_("Showing %(period)s.") % {"period": calendar.period_label(year, quarter)})
+        errors.append(_("Showing %(period)s.") % {"period": periods.period_label(year, quarter)})
     return Period(year, quarter, pending, tuple(errors))

@@ -2,27 +2,29 @@
 
 from django.urls import path
 
-from reports import views, views_export, views_indicator
+from reports.views import dashboards
+from reports.views import export as export_views
+from reports.views import indicator as indicator_views
 
 app_name = "reports"
 urlpatterns = [
-    path("plans/<slug:slug>/", views.overview, name="overview"),
+    path("plans/<slug:slug>/", dashboards.overview, name="overview"),
     path(
         "plans/<slug:slug>/indicators/<slug:code>/",
-        views_indicator.indicator_detail,
+        indicator_views.indicator_detail,
         name="indicator",
     ),
-    path("plans/<slug:slug>/dimensions/<int:pk>/", views.dimension, name="dimension"),
-    path("plans/<slug:slug>/departments/", views.departments, name="departments"),
-    path("plans/<slug:slug>/departments/<int:pk>/", views.department, name="department"),
+    path("plans/<slug:slug>/dimensions/<int:pk>/", dashboards.dimension, name="dimension"),
+    path("plans/<slug:slug>/departments/", dashboards.departments, name="departments"),
+    path("plans/<slug:slug>/departments/<int:pk>/", dashboards.department, name="department"),
     path(
         "reports/<slug:slug>/evaluation/<int:year>.xlsx",
-        views_export.evaluation_workbook,
+        export_views.evaluation_workbook,
         name="evaluation-xlsx",
     ),
     path(
         "reports/<slug:slug>/evaluation/<int:year>.csv",
-        views_export.evaluation_csv,
+        export_views.evaluation_csv,
         name="evaluation-csv",
     ),
 ]

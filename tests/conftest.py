@@ -9,7 +9,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from indicators.models import Department, Plan
-from indicators.services import user_set_role
+from indicators.services.users import user_set_role
 from tests.browser import browser, page  # noqa: F401 (fixtures)
 
 PLAN_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "luhe-garment-2025-2030.yaml"
@@ -88,7 +88,7 @@ def outsider(plan):
 def synthetic_300(db, leader):
     """A synthetic plan of 300 indicators (slug "synthetic") with five years of approved
     quarterly actuals: the size at which query budgets must hold."""
-    from indicators.synthetic import add_quarterly_actuals, make_synthetic_plan
+    from tests.factories import add_quarterly_actuals, make_synthetic_plan
 
     plan = make_synthetic_plan(300)
     add_quarterly_actuals(plan, years=range(2025, 2030), user=leader)
@@ -115,4 +115,4 @@ TODAY = date(2026, 11, 24)
 def _fixed_today(monkeypatch):
     """Reporting rules depend on the date: every test runs on 2026-11-24 (2026 Q3 reportable,
     2026 Q4 and the year 2026 not yet)."""
-    monkeypatch.setattr("indicators.calendar.today", lambda: TODAY)
+    monkeypatch.setattr("indicators.domain.periods.today", lambda: TODAY)

@@ -10,8 +10,8 @@ from django.utils.formats import date_format
 from rest_framework.test import APIClient
 
 from indicators.models import Actual, Department, Indicator
-from indicators.reporting import Entry, actual_approve, actual_create, actual_submit
-from indicators.services import user_set_role
+from indicators.services.actuals import Entry, actual_approve, actual_create, actual_submit
+from indicators.services.users import user_set_role
 from tests.conftest import PLAN_SLUG
 
 URL = "/api/v1/actuals/"

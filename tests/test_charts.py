@@ -10,9 +10,9 @@ import plotly.graph_objects as go
 import pytest
 from django.utils import translation
 
-from indicators import progress
-from indicators.periods import Figure
-from indicators.statuses import STATUS_COLOURS, STATUS_ORDER, status_label
+from indicators.domain import progress
+from indicators.domain.periods import Figure
+from indicators.domain.statuses import STATUS_COLOURS, STATUS_ORDER, status_label
 from reports import charts
 from reports.charts import IndicatorChartData, expected_path_points, indicator_figure
 

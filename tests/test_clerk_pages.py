@@ -7,18 +7,18 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from indicators import selectors
 from indicators.models import Actual, Department, Indicator
-from indicators.reporting import (
+from indicators.selectors import progress as progress_selectors
+from indicators.services.actuals import (
     Entry,
     actual_approve,
     actual_create,
     actual_return,
     actual_update,
 )
-from indicators.services import user_set_role
-from indicators.synthetic import add_quarterly_actuals, make_synthetic_plan
+from indicators.services.users import user_set_role
 from tests.conftest import PLAN_SLUG
+from tests.factories import add_quarterly_actuals, make_synthetic_plan
 
 MY = "/reporting/"
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -158,7 +158,7 @@ def row_state(html: str, code: str) -> str:
 
 
 def test_before_the_deadline_missing_and_draft_are_not_overdue(kgj, plan, clerk_kgj, monkeypatch):
-    monkeypatch.setattr("indicators.calendar.today", lambda: date(2026, 10, 10))
+    monkeypatch.setattr("indicators.domain.periods.today", lambda: date(2026, 10, 10))
     enter(clerk_kgj, plan, "above_scale_enterprises")
     html = kgj.get(MY).content.decode()
     current = html.split("2026年第2季度")[0]
@@ -338,7 +338,7 @@ def test_correcting_an_approved_value_needs_a_reason_and_keeps_it_in_force(
     kgj.post(url, form("4", action="submit", version=actual.version, reason="统计局更正"))
     actual.refresh_from_db()
     assert (actual.state, actual.value, actual.approved_value) == ("submitted", D(4), D(3))
-    rows = selectors.progress_rows(plan=plan, year=2026, quarter=3)
+    rows = progress_selectors.progress_rows(plan=plan, year=2026, quarter=3)
     row = next(r for r in rows if r.indicator.code == "above_scale_enterprises")
     assert row.progress.value == D(3)  # the approved figure stays in force
 

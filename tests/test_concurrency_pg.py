@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 
 from indicators.models import Actual, Department, Indicator, Plan
-from indicators.reporting import Conflict, Entry, Invalid, actual_create, actual_update
-from indicators.services import user_set_role
+from indicators.services.actuals import Conflict, Entry, Invalid, actual_create, actual_update
+from indicators.services.users import user_set_role
 from tests.conftest import PLAN_SLUG, load_luhe_plan
 
 pytestmark = pytest.mark.skipif(

@@ -10,12 +10,15 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from indicators import progress, selectors
-from indicators.demo import DEMO_ENTRY, DEMO_REVIEW, DEMO_ROWS, DEMO_SOURCE
+from indicators import access
+from indicators.domain import progress
 from indicators.models import Actual, Indicator, Responsibility, Stage, Target
-from indicators.reporting import Entry, actual_approve, actual_create, actual_update
+from indicators.selectors import history as history_selectors
+from indicators.selectors import progress as progress_selectors
+from indicators.services.actuals import Entry, actual_approve, actual_create, actual_update
+from indicators.services.demo import DEMO_ENTRY, DEMO_REVIEW, DEMO_ROWS, DEMO_SOURCE
 
-# Every status that can occur at 2026 Q3; `overdue` cannot before 2029 (indicators/demo.py).
+# Every status that can occur at 2026 Q3; `overdue` cannot before 2029 (services/demo.py).
 STATUSES_AT_2026_Q3 = {
     progress.ACHIEVED_FINAL,
     progress.ACHIEVED_MILESTONE,
@@ -67,12 +70,15 @@ def test_seed_enters_approved_demo_values_with_history(plan):
             DEMO_REVIEW,
         )
         # entered (and submitted), then approved: two recorded steps
-        assert [step.reason for step in selectors.actual_history(actual)] == ["填报", "已通过"]
+        assert [step.reason for step in history_selectors.actual_history(actual)] == [
+            "填报",
+            "已通过",
+        ]
 
 
 def test_seed_covers_every_status_possible_at_2026_q3(plan):
     run("seed_demo")
-    rows = selectors.progress_rows(plan=plan, year=2026, quarter=3)
+    rows = progress_selectors.progress_rows(plan=plan, year=2026, quarter=3)
     assert {row.progress.status for row in rows} == STATUSES_AT_2026_Q3
     flags = {flag for row in rows for flag in row.progress.flags}
     assert {progress.CHECK_DATA, progress.BASELINE_MISSING} <= flags
@@ -84,7 +90,7 @@ def test_seed_covers_every_status_possible_at_2026_q3(plan):
 def test_demo_users_cannot_log_in(plan):
     run("seed_demo")
     users = get_user_model().objects.filter(username__in=[DEMO_ENTRY, DEMO_REVIEW])
-    roles = {user.username: selectors.user_role(user) for user in users}
+    roles = {user.username: access.user_role(user) for user in users}
     assert roles == {DEMO_ENTRY: "admin", DEMO_REVIEW: "reviewer"}
     assert not any(user.has_usable_password() for user in users)
 
@@ -108,7 +114,7 @@ def test_seed_leaves_a_period_with_a_real_value_alone(plan, clerk_kgj, reviewer)
 
 
 def test_seed_skips_periods_that_have_not_ended(plan, monkeypatch):
-    monkeypatch.setattr("indicators.calendar.today", lambda: date(2026, 8, 1))
+    monkeypatch.setattr("indicators.domain.periods.today", lambda: date(2026, 8, 1))
     out = run("seed_demo")
     not_ended = sum(row.period == "2026Q3" for row in DEMO_ROWS)
     assert f"报告期尚未结束、未录入的演示数据：{not_ended} 项" in out

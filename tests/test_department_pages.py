@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from indicators.models import Department
-from indicators.synthetic import make_synthetic_plan
-from reports import summary
+from reports import wording
 from tests.conftest import PLAN_SLUG
+from tests.factories import make_synthetic_plan
 from tests.test_overview import (
     api_body,
     assert_scripts_are_ours,
@@ -135,7 +135,7 @@ def test_a_department_page_lists_its_indicators(leader_client, api, clerk_kgj):
     counts = printed_counts(page)
     assert sum(counts.values()) == 7 and counts["achieved_milestone"] == 1
     with translation.override("zh-hans"):
-        assert printed_summary(page) == summary.status_sentence(counts)
+        assert printed_summary(page) == wording.status_sentence(counts)
     assert printed_summary(page).startswith("7项指标中，已完成阶段目标1项，")
     assert_scripts_are_ours(page)
 

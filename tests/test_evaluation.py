@@ -14,14 +14,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from indicators import selectors
-from indicators.demo import demo_seed
+from indicators.domain.statuses import STATUS_COLOURS, STATUS_LABELS, STATUS_ORDER
 from indicators.models import Actual, Indicator, Plan
-from indicators.reporting import Entry, actual_approve, actual_create, actual_update
-from indicators.services import user_set_role
-from indicators.statuses import STATUS_COLOURS, STATUS_LABELS, STATUS_ORDER
-from indicators.synthetic import add_quarterly_actuals, make_synthetic_plan
-from reports import evaluation, narrative
+from indicators.selectors import progress as progress_selectors
+from indicators.services.actuals import Entry, actual_approve, actual_create, actual_update
+from indicators.services.demo import demo_seed
+from indicators.services.users import user_set_role
+from reports import wording
+from reports.evaluation import workbook
+from tests.factories import add_quarterly_actuals, make_synthetic_plan
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 XLSX = "/reports/luhe-garment/evaluation/2026.xlsx"
@@ -87,7 +88,7 @@ def analyst_client(client, analyst):
 
 def open_workbook(response):
     assert response.status_code == 200, response.content[:500]
-    assert response["Content-Type"] == evaluation.XLSX_TYPE
+    assert response["Content-Type"] == workbook.XLSX_TYPE
     return load_workbook(io.BytesIO(response.content))
 
 
@@ -237,10 +238,10 @@ def test_status_cells_are_filled_in_the_status_colour(demo, analyst_client):
 
 def test_summary_sheets_count_every_indicator_with_a_chart(demo, analyst_client):
     wb = open_workbook(analyst_client.get(XLSX + "?quarter=3"))
-    rows = selectors.progress_rows(plan=demo, year=2026, quarter=3)
+    rows = progress_selectors.progress_rows(plan=demo, year=2026, quarter=3)
     for name, groups in (
-        ("分维度汇总", selectors.counts_by_dimension(rows)),
-        ("分部门汇总", selectors.counts_by_lead(rows)),
+        ("分维度汇总", progress_selectors.counts_by_dimension(rows)),
+        ("分部门汇总", progress_selectors.counts_by_lead(rows)),
     ):
         ws = wb[name]
         assert [c.value for c in ws[1]][1:-1] == [str(STATUS_LABELS[s]) for s in STATUS_ORDER]
@@ -250,9 +251,9 @@ def test_summary_sheets_count_every_indicator_with_a_chart(demo, analyst_client)
         ]
         assert sum(r[-1] for r in body) == 30
         assert len(ws._charts) == 1
-    assert wb["分部门汇总"].cell(row=len(selectors.counts_by_lead(rows)) + 1, column=1).value == (
-        "未明确"
-    )
+    assert wb["分部门汇总"].cell(
+        row=len(progress_selectors.counts_by_lead(rows)) + 1, column=1
+    ).value == ("未明确")
 
 
 def test_key_tasks(demo, analyst_client):
@@ -307,8 +308,8 @@ def test_no_email_addresses_or_internal_ids(demo, analyst_client, clerk_kgj, rev
 
 def test_summary_sheet_is_the_written_summary(demo, analyst_client):
     ws = open_workbook(analyst_client.get(XLSX + "?quarter=3"))["评估摘要"]
-    rows = selectors.progress_rows(plan=demo, year=2026, quarter=3)
-    paragraphs = narrative.evaluation_summary(rows, demo, 2026, 3)
+    rows = progress_selectors.progress_rows(plan=demo, year=2026, quarter=3)
+    paragraphs = wording.evaluation_summary(rows, demo, 2026, 3)
     assert [c.value for c in ws["A"][3:]] == paragraphs
     assert ws["A1"].value == (
         "陆河县服装产业高质量发展规划（2025—2030年）（征求意见稿）实施情况评估（2026年第3季度）"
@@ -369,21 +370,21 @@ def test_risky_text_is_never_a_formula(text):
     from openpyxl import Workbook
 
     cell = Workbook().active["A1"]
-    evaluation.put(cell, text)
+    workbook.put(cell, text)
     assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
-    assert evaluation.csv_text(text, "General") == "'" + text
+    assert workbook.csv_text(text, "General") == "'" + text
 
 
 def test_numbers_and_plain_text_are_left_alone():
     from openpyxl import Workbook
 
     cell = Workbook().active["A1"]
-    evaluation.put(cell, D("-8.6"))
+    workbook.put(cell, D("-8.6"))
     assert (cell.data_type, cell.quotePrefix) == ("n", False)
-    assert evaluation.csv_text(D("-8.6"), "0.0") == "-8.6"
-    assert evaluation.csv_text("-", "General") == "-"
-    assert evaluation.csv_text("县统计局", "General") == "县统计局"
-    assert evaluation.csv_text(D("0.6667"), "0.0%") == "66.7%"
+    assert workbook.csv_text(D("-8.6"), "0.0") == "-8.6"
+    assert workbook.csv_text("-", "General") == "-"
+    assert workbook.csv_text("县统计局", "General") == "县统计局"
+    assert workbook.csv_text(D("0.6667"), "0.0%") == "66.7%"
 
 
 # --- As of a date -----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from indicators.demo import demo_seed
+from indicators.services.demo import demo_seed
 from reports.management.commands.export_evaluation import Command
 
 

@@ -2,8 +2,8 @@
 that its standing agrees with the progress API, its chart, its values, and its query budget.
 
 The page evaluates its one indicator with the engine's pieces rather than the whole plan
-(reports.selectors.indicator_page); the first tests check, for every indicator of the plan, that
-this gives exactly what `selectors.progress_rows` (the API's source) gives."""
+(reports.presenters.indicator_page); the first tests check, for every indicator of the plan, that
+this gives exactly what `progress_selectors.progress_rows` (the API's source) gives."""
 
 import html
 import json
@@ -15,10 +15,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 
-from indicators import selectors
+from indicators.domain.statuses import FLAG_LABELS, STATUS_COLOURS, status_label
 from indicators.models import Actual, Department, Indicator, Stage, TaskIndicator
-from indicators.reporting import Entry, actual_create
-from indicators.statuses import FLAG_LABELS, STATUS_COLOURS, status_label
+from indicators.selectors import progress as progress_selectors
+from indicators.services.actuals import Entry, actual_create
 from reports import selectors as dashboard
 from tests.conftest import PLAN_SLUG
 
@@ -114,14 +114,14 @@ def test_every_indicator_evaluates_as_in_progress_rows(plan, values, include_pen
     indicators = {code: dashboard.indicator_get(plan=plan, code=code)
                   for code in plan.indicators.values_list("code", flat=True)}  # fmt: skip
     for year, quarter in PERIODS:
-        rows = selectors.progress_rows(
+        rows = progress_selectors.progress_rows(
             plan=plan, year=year, quarter=quarter, include_pending=include_pending
         )
         for row in rows:
             indicator = indicators[row.indicator.code]
             spec = dashboard.indicator_spec(indicator, plan.baseline_year)
             figures = dashboard.indicator_figures(indicator, include_pending)
-            result, stage = selectors.evaluate_period(spec, figures, year, quarter)
+            result, stage = progress_selectors.evaluate_period(spec, figures, year, quarter)
             assert (result, stage) == (row.progress, row.stage), (row.indicator.code, year, quarter)
 
 

@@ -10,7 +10,8 @@ from django.core.management.base import CommandError
 
 from indicators.models import Actual, Indicator, Responsibility, Target, Task
 from indicators.planfile import PlanFileError, read_plan_file
-from indicators.services import ServiceError, plan_load
+from indicators.services.errors import ServiceError
+from indicators.services.plans import plan_load
 from tests.conftest import PLAN_FILE
 
 

@@ -7,12 +7,12 @@ from types import SimpleNamespace
 import pytest
 from django.utils import translation
 
-from indicators import progress as p
-from indicators import selectors
-from indicators.demo import demo_seed
-from indicators.selectors import ProgressRow
-from reports import narrative
-from reports.summary import status_sentence
+from indicators.domain import progress as p
+from indicators.selectors import progress as progress_selectors
+from indicators.selectors.progress import ProgressRow
+from indicators.services.demo import demo_seed
+from reports import wording
+from reports.wording import status_sentence
 
 PLAN = SimpleNamespace(baseline_year=2025, milestone_years=[2028, 2030])
 
@@ -31,7 +31,7 @@ def row(name, status, *, kind="level", ratio=None, leads=("县科工局",), flag
 
 
 def summary(rows, year=2026, quarter=3):
-    return narrative.evaluation_summary(rows, PLAN, year, quarter)
+    return wording.evaluation_summary(rows, PLAN, year, quarter)
 
 
 def test_no_rows():
@@ -45,7 +45,7 @@ def test_overview_paragraph():
         row("丙", p.ON_TRACK, ratio="1"),
         row("丁", p.NO_DATA),
     ]
-    counts = selectors.status_counts(rows)
+    counts = progress_selectors.status_counts(rows)
     assert summary(rows)[0] == (
         "截至2026年第3季度末，从2025年基期到2028年目标的时间已过25.0%。"
         + status_sentence(counts)
@@ -149,8 +149,8 @@ def test_demo_summary_is_all_chinese(plan, year, quarter):
     """Every sentence is translated: take out the indicator and department names, and no
     Latin letter is left."""
     demo_seed(plan=plan)
-    rows = selectors.progress_rows(plan=plan, year=year, quarter=quarter)
-    paragraphs = narrative.evaluation_summary(rows, plan, year, quarter)
+    rows = progress_selectors.progress_rows(plan=plan, year=year, quarter=quarter)
+    paragraphs = wording.evaluation_summary(rows, plan, year, quarter)
     names = sorted({r.indicator.name for r in rows}, key=len, reverse=True)
     for paragraph in paragraphs:
         for name in names:
@@ -158,7 +158,7 @@ def test_demo_summary_is_all_chinese(plan, year, quarter):
         assert not re.search("[A-Za-z]", paragraph), paragraph
     if (year, quarter) == (2026, 3):
         assert len(paragraphs) == 5
-        assert status_sentence(selectors.status_counts(rows)) in paragraphs[0]
+        assert status_sentence(progress_selectors.status_counts(rows)) in paragraphs[0]
         assert (
             "安全生产事故：本年度截至2026年第3季度末累计发生1起，未实现零发生目标。"
             in paragraphs[3]

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from indicators.models import Actual, Dimension, Indicator, Stage
-from indicators.reporting import Entry, actual_approve, actual_create
-from indicators.synthetic import make_synthetic_plan
-from reports import summary
+from indicators.services.actuals import Entry, actual_approve, actual_create
+from reports import wording
 from tests.conftest import PLAN_SLUG
+from tests.factories import make_synthetic_plan
 
 OVERVIEW = reverse("reports:overview", args=[PLAN_SLUG])
 API = f"/api/v1/plans/{PLAN_SLUG}/progress/"
@@ -139,7 +139,7 @@ def test_summary_counts_and_cards_agree_with_the_api(leader_client, api, worked_
     body = api_body(api, year=2026, quarter=3)
     assert printed_counts(page) == body["summary"]
     with translation.override("zh-hans"):
-        expected = summary.status_sentence(body["summary"])
+        expected = wording.status_sentence(body["summary"])
     assert printed_summary(page) == expected
     assert expected.startswith("30项指标中，已完成阶段目标1项，快于序时进度1项，")
     assert card_statuses(page) == {row["code"]: row["status"] for row in body["indicators"]}
@@ -314,7 +314,7 @@ def test_the_dimension_page(leader_client, api, plan, worked_examples):
     counts = printed_counts(page)
     assert sum(counts.values()) == len(rows) == 7
     with translation.override("zh-hans"):
-        assert printed_summary(page) == summary.status_sentence(counts)
+        assert printed_summary(page) == wording.status_sentence(counts)
     assert printed_summary(page).startswith("7项指标中，已完成阶段目标1项，快于序时进度1项，")
 
 
@@ -354,13 +354,12 @@ def test_query_budget_on_a_300_indicator_plan(leader_client, synthetic_300, para
 def test_overview_shows_the_evaluation_summary_and_export_links(client, plan, analyst, clerk_kgj):
     from django.utils.html import escape as html_escape
 
-    from indicators import selectors as engine
-    from reports import narrative
-
     client.force_login(analyst)
     html = client.get(f"/plans/{plan.slug}/?year=2026&quarter=3").content.decode()
+    from indicators.selectors import progress as engine
+
     rows = engine.progress_rows(plan=plan, year=2026, quarter=3)
-    for paragraph in narrative.evaluation_summary(rows, plan, 2026, 3):
+    for paragraph in wording.evaluation_summary(rows, plan, 2026, 3):
         assert html_escape(paragraph) in html
     assert f"/reports/{plan.slug}/evaluation/2026.xlsx?quarter=3" in html
     client.force_login(clerk_kgj)  # clerks may not export: no link

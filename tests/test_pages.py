@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from indicators.synthetic import make_synthetic_plan
 from tests.conftest import PLAN_SLUG
+from tests.factories import make_synthetic_plan
 
 TABLE_URL = f"/plans/{PLAN_SLUG}/indicators/"
 TASKS_URL = f"/plans/{PLAN_SLUG}/tasks/"

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from indicators.periods import Figure, derive
+from indicators.domain.periods import Figure, derive
 
 
 def e(year, quarter, value=None, stage=None, position=None, provisional=False):

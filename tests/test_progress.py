@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.progress import (
+from indicators.domain.progress import (
     ACHIEVED_FINAL,
     ACHIEVED_MILESTONE,
     AHEAD,
@@ -963,7 +963,7 @@ def test_evaluate_never_fails_and_gives_defined_results(data, spec, year, quarte
 
 
 def test_schedule_position_of_the_plan():
-    from indicators.progress import schedule_position
+    from indicators.domain.progress import schedule_position
 
     assert schedule_position(2025, [2028, 2030], 2026, 3) == (2028, Decimal("0.25"))
     assert schedule_position(2025, [2030, 2028], 2028, None) == (2028, Decimal(1))

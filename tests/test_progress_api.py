@@ -6,8 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from indicators.models import Actual, Indicator, Stage
-from indicators.synthetic import make_synthetic_plan
 from tests.conftest import PLAN_SLUG
+from tests.factories import make_synthetic_plan
 
 URL = f"/api/v1/plans/{PLAN_SLUG}/progress/"
 

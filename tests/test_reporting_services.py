@@ -6,9 +6,12 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
-from indicators import selectors
+from indicators import access
 from indicators.models import Actual, Indicator
-from indicators.reporting import (
+from indicators.selectors import history as history_selectors
+from indicators.selectors import plans as plan_selectors
+from indicators.selectors import progress as progress_selectors
+from indicators.services.actuals import (
     Conflict,
     Entry,
     Invalid,
@@ -94,7 +97,7 @@ def test_correction_needs_a_reason_and_keeps_the_approved_figure(clerk_kgj, revi
 def test_history_records_every_step(clerk_kgj, reviewer, enterprises):
     actual = actual_create(user=clerk_kgj, indicator=enterprises, entry=entry(), submit=True)
     actual = actual_return(user=reviewer, actual=actual, comment="来源不清")
-    steps = selectors.actual_history(actual)
+    steps = history_selectors.actual_history(actual)
     assert [s.who for s in steps] == ["clerk_kgj", "reviewer"]
     assert steps[-1].reason == "来源不清"
     assert ("state", "状态", "submitted", "returned") in steps[-1].changes
@@ -108,33 +111,33 @@ def test_as_of_rebuilds_the_past(clerk_kgj, reviewer, enterprises, plan):
     actual = actual_update(user=clerk_kgj, actual=actual, entry=entry("4"), version=actual.version,
                            reason="更正", submit=True)  # fmt: skip
     actual_approve(user=reviewer, actual=actual)
-    then = selectors.actuals_as_of(plan=plan, moment=moment)
+    then = history_selectors.actuals_as_of(plan=plan, moment=moment)
     assert [r.approved_value for r in then] == [D(3)]
-    assert selectors.actuals_as_of(plan=plan, moment=moment - timedelta(days=1)) == []
+    assert history_selectors.actuals_as_of(plan=plan, moment=moment - timedelta(days=1)) == []
 
 
 def test_reported_by_follows_the_lead_unless_a_data_source_is_named(plan, enterprises):
     from indicators.models import Department, Responsibility
 
     kgj, rsj = Department.objects.get(name="县科工局"), Department.objects.get(name="县人社局")
-    assert enterprises in selectors.indicators_reported_by(kgj)
+    assert enterprises in plan_selectors.indicators_reported_by(kgj)
     Responsibility.objects.create(
         indicator=enterprises, department=rsj, role="data_source", origin="admin"
     )
-    assert enterprises not in selectors.indicators_reported_by(kgj)
-    assert enterprises in selectors.indicators_reported_by(rsj)
+    assert enterprises not in plan_selectors.indicators_reported_by(kgj)
+    assert enterprises in plan_selectors.indicators_reported_by(rsj)
 
 
 def test_visibility_by_role(clerk_kgj, clerk_rsj, reviewer, leader, enterprises):
     draft = actual_create(user=clerk_kgj, indicator=enterprises, entry=entry())
-    assert draft in selectors.actuals_visible_to(clerk_kgj)
-    assert draft in selectors.actuals_visible_to(reviewer)
-    assert draft not in selectors.actuals_visible_to(clerk_rsj)
-    assert draft not in selectors.actuals_visible_to(leader)
+    assert draft in access.actuals_visible_to(clerk_kgj)
+    assert draft in access.actuals_visible_to(reviewer)
+    assert draft not in access.actuals_visible_to(clerk_rsj)
+    assert draft not in access.actuals_visible_to(leader)
     actual_submit(user=clerk_kgj, actual=draft)
     approved = actual_approve(user=reviewer, actual=draft)
-    assert approved in selectors.actuals_visible_to(clerk_rsj)
-    assert approved in selectors.actuals_visible_to(leader)
+    assert approved in access.actuals_visible_to(clerk_rsj)
+    assert approved in access.actuals_visible_to(leader)
 
 
 def test_progress_as_of_a_past_moment(clerk_kgj, reviewer, enterprises, plan):
@@ -146,7 +149,7 @@ def test_progress_as_of_a_past_moment(clerk_kgj, reviewer, enterprises, plan):
     actual_approve(user=reviewer, actual=actual)
 
     def figure(**kw):
-        rows = selectors.progress_rows(plan=plan, year=2026, quarter=3, **kw)
+        rows = progress_selectors.progress_rows(plan=plan, year=2026, quarter=3, **kw)
         return next(r.progress.value for r in rows if r.indicator.code == enterprises.code)
 
     assert figure() == D(4)

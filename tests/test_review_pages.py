@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators import selectors
 from indicators.models import Actual, Department, Indicator
-from indicators.reporting import (
+from indicators.selectors import progress as progress_selectors
+from indicators.services.actuals import (
     Entry,
     actual_approve,
     actual_create,
@@ -24,7 +24,7 @@ from indicators.reporting import (
     actual_submit,
     actual_update,
 )
-from indicators.services import user_set_role
+from indicators.services.users import user_set_role
 from tests.conftest import PLAN_SLUG
 
 QUEUE = reverse("indicators:review-queue")
@@ -413,7 +413,7 @@ def test_a_value_no_longer_waiting_is_refused(reviewer_client, clerk_kgj, review
 
 def test_approved_value_stays_in_force_during_a_correction(reviewer_client, clerk_kgj, reviewer):
     def shown() -> D:
-        rows = selectors.progress_rows(plan=actual.indicator.plan, year=2026, quarter=3)
+        rows = progress_selectors.progress_rows(plan=actual.indicator.plan, year=2026, quarter=3)
         return next(r.progress.value for r in rows if r.indicator.code == "above_scale_enterprises")
 
     actual = approved(clerk_kgj, reviewer, "above_scale_enterprises", value="3")

@@ -5,9 +5,9 @@ from itertools import pairwise
 import pytest
 from django.db.models import F
 
-from indicators import selectors
 from indicators.models import Actual, ActualState
-from indicators.synthetic import SOURCE, add_quarterly_actuals, make_synthetic_plan
+from indicators.selectors import progress as progress_selectors
+from tests.factories import SOURCE, add_quarterly_actuals, make_synthetic_plan
 
 YEARS = range(2025, 2030)
 
@@ -69,7 +69,7 @@ def test_rates_are_percentages_and_zero_events_mostly_zero(synthetic):
 
 def test_progress_rows_see_the_actuals(synthetic):
     plan, _count = synthetic
-    rows = selectors.progress_rows(plan=plan, year=2027, quarter=3)
+    rows = progress_selectors.progress_rows(plan=plan, year=2027, quarter=3)
     assert len(rows) == 12
     statuses = {row.progress.status for row in rows}
     assert statuses != {"no_data"}

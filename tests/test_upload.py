@@ -13,15 +13,15 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from indicators import uploads
 from indicators.models import Actual, Department, Indicator, Plan
-from indicators.reporting import Entry, actual_approve, actual_create, actual_update
-from indicators.services import user_set_role
+from indicators.services.actuals import Entry, actual_approve, actual_create, actual_update
+from indicators.services.users import user_set_role
+from indicators.uploads import template as upload_template
 from tests.conftest import PLAN_SLUG
 
 TEMPLATE_URL = reverse("indicators:upload-template")
 UPLOAD_URL = reverse("indicators:upload")
-COL = {key: index + 1 for key, index in uploads.COLUMN_INDEX.items()}  # 1-based columns
+COL = {key: index + 1 for key, index in upload_template.COLUMN_INDEX.items()}  # 1-based columns
 SOURCE = "县统计局快报"
 
 
@@ -70,7 +70,7 @@ def fill(content: bytes, values: dict[str, dict], edit=None) -> bytes:
 
 
 def post(client, content: bytes, period="2026-3", action="draft", name="模板.xlsx"):
-    upload = SimpleUploadedFile(name, content, content_type=uploads.XLSX_TYPE)
+    upload = SimpleUploadedFile(name, content, content_type=upload_template.XLSX_TYPE)
     return client.post(UPLOAD_URL, {"period": period, "action": action, "file": upload})
 
 
@@ -123,7 +123,7 @@ GOOD = {
 
 def test_template_lists_the_department_indicators_in_plan_order(kgj):
     response = kgj.get(TEMPLATE_URL, {"year": 2026, "quarter": 3})
-    assert response["Content-Type"] == uploads.XLSX_TYPE
+    assert response["Content-Type"] == upload_template.XLSX_TYPE
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment")
     assert "filename*=utf-8''" in disposition
@@ -179,10 +179,10 @@ def test_meaning_of_events_and_rates_by_period(plan):
     events = Indicator(kind="zero_event", unit="起")
     rate = Indicator(kind="rate", unit="%")
     with translation.override("zh-hans"):
-        assert uploads.cell_meaning(events, 2) == "本季度发生数（起）"
-        assert uploads.cell_meaning(events, None) == "全年发生数（起）"
-        assert uploads.cell_meaning(rate, 3) == "1–3季度累计增速（%）"
-        assert uploads.cell_meaning(rate, 1) == "1季度累计增速（%）"
+        assert upload_template.cell_meaning(events, 2) == "本季度发生数（起）"
+        assert upload_template.cell_meaning(events, None) == "全年发生数（起）"
+        assert upload_template.cell_meaning(rate, 3) == "1–3季度累计增速（%）"
+        assert upload_template.cell_meaning(rate, 1) == "1季度累计增速（%）"
 
 
 def test_input_cells_are_unlocked_and_the_rest_protected(kgj):
@@ -197,12 +197,12 @@ def test_input_cells_are_unlocked_and_the_rest_protected(kgj):
             locked = sheet.cell(number, column).protection.locked
             assert locked is (number == 1 or key not in inputs), (number, key)
     widths = [sheet.column_dimensions[c.column_letter].width for c in sheet[1]]
-    assert widths == [column.width for column in uploads.COLUMNS]
+    assert widths == [column.width for column in upload_template.COLUMNS]
 
 
 def test_hidden_sheet_identifies_the_template(kgj, plan):
     book = open_book(download(kgj))
-    hidden = book[uploads.IDENTITY_SHEET]
+    hidden = book[upload_template.IDENTITY_SHEET]
     assert hidden.sheet_state == "veryHidden"
     identity = {row[0]: row[1] for row in hidden.iter_rows(max_row=7, values_only=True)}
     assert identity["plan"] == PLAN_SLUG
@@ -252,11 +252,13 @@ def test_file_name_names_department_and_period(kgj):
     assert "filename*=utf-8''" in response["Content-Disposition"]
     with translation.override("zh-hans"):
         department = Department.objects.get(name="县科工局")
-        template = uploads.Template(Plan.objects.get(slug=PLAN_SLUG), department, 2026, 3, [])
-        assert uploads.file_name(template) == "填报模板-县科工局-2026Q3.xlsx"
-        template = uploads.Template(template.plan, department, 2025, None, [])
-        assert uploads.file_name(template) == "填报模板-县科工局-2025全年.xlsx"
-    identity = dict(open_book(response.content)[uploads.IDENTITY_SHEET].iter_rows(
+        template = upload_template.Template(
+            Plan.objects.get(slug=PLAN_SLUG), department, 2026, 3, []
+        )
+        assert upload_template.file_name(template) == "填报模板-县科工局-2026Q3.xlsx"
+        template = upload_template.Template(template.plan, department, 2025, None, [])
+        assert upload_template.file_name(template) == "填报模板-县科工局-2025全年.xlsx"
+    identity = dict(open_book(response.content)[upload_template.IDENTITY_SHEET].iter_rows(
         max_row=5, max_col=2, values_only=True))  # fmt: skip
     assert (identity["year"], identity["quarter"]) == (2026, 3)
 
@@ -286,7 +288,9 @@ def test_who_may_download_a_template(client, request, who, params, status):
 
 def test_admin_gets_the_named_department_template(client, admin):
     book = open_book(download(login(client, admin), department="县人社局"))
-    identity = dict(book[uploads.IDENTITY_SHEET].iter_rows(max_row=5, max_col=2, values_only=True))
+    identity = dict(
+        book[upload_template.IDENTITY_SHEET].iter_rows(max_row=5, max_col=2, values_only=True)
+    )
     assert identity["department"] == "县人社局"
 
 
@@ -382,8 +386,8 @@ def test_refuses_a_template_of_another_period(kgj):
 
 def test_refuses_a_template_of_a_period_not_yet_over(kgj, plan):
     department = Department.objects.get(name="县科工局")
-    template = uploads.template_for(plan=plan, department=department, year=2026, quarter=4)
-    content = uploads.build_workbook(template)
+    template = upload_template.template_for(plan=plan, department=department, year=2026, quarter=4)
+    content = upload_template.build_workbook(template)
     content = fill(content, {"above_scale_enterprises": {"value": 3, "source": SOURCE}})
     refused(post(kgj, content, period="2026-3"), "该模板对应2026年第4季度，该期间尚未结束")
 

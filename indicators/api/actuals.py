@@ -1,8 +1,8 @@
 """Write API for reported values: enter, list, change, submit, approve, return, history.
 
-Every write goes through `indicators.reporting`, so the API refuses exactly what the pages and
-the upload refuse; this module only parses input, maps the services' errors to HTTP and
-presents the result. Who may *see* a value is `selectors.actuals_visible_to` (a value the user
+Every write goes through `indicators.services.actuals`, so the API refuses exactly what the
+pages and the upload refuse; this module only parses input, maps the services' errors to HTTP and
+presents the result. Who may *see* a value is `access.actuals_visible_to` (a value the user
 may not see is 404); who may *act* is the services' rule (403), checked by role before the
 body is read so that a wrong role gets 403 whatever it sends.
 
@@ -22,9 +22,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from indicators import calendar, reporting, selectors
+from indicators import access
 from indicators.api.serializers import PlainDecimalField
+from indicators.domain import periods
 from indicators.models import Actual, ActualState, Department, Indicator, Plan, Role
+from indicators.selectors import history as history_selectors
+from indicators.selectors import plans as plan_selectors
+from indicators.services import actuals as actual_services
 
 REPORTERS = (Role.CLERK, Role.ADMIN)
 REVIEWERS = (Role.REVIEWER, Role.ADMIN)
@@ -43,11 +47,11 @@ class VersionConflict(exceptions.APIException):
 def api_error(exc: Exception) -> Exception:
     """The one mapping of the services' refusals to HTTP: Invalid 400 (with its field messages),
     NotAllowed 403, Conflict 409 (its message names who changed the value and when)."""
-    if isinstance(exc, reporting.Invalid):
+    if isinstance(exc, actual_services.Invalid):
         return exceptions.ValidationError(exc.errors)
-    if isinstance(exc, reporting.NotAllowed):
+    if isinstance(exc, actual_services.NotAllowed):
         return exceptions.PermissionDenied(str(exc))
-    if isinstance(exc, reporting.Conflict):
+    if isinstance(exc, actual_services.Conflict):
         return VersionConflict(str(exc))
     return exc
 
@@ -58,7 +62,7 @@ class ActingRole(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         roles = getattr(view, "acting_roles", {}).get(request.method)
-        if roles is None or selectors.user_role(request.user) in roles:
+        if roles is None or access.user_role(request.user) in roles:
             return True
         self.message = view.refusal
         return False
@@ -103,7 +107,7 @@ def department_named(name: str) -> Department | None:
 
 def actual_for(user, pk: int) -> Actual:
     """A value the user may see, or 404."""
-    return get_object_or_404(with_related(selectors.actuals_visible_to(user)), pk=pk)
+    return get_object_or_404(with_related(access.actuals_visible_to(user)), pk=pk)
 
 
 def actual_to_act_on(pk: int) -> Actual:
@@ -114,7 +118,7 @@ def actual_to_act_on(pk: int) -> Actual:
 def actual_list(user, filters: dict) -> QuerySet[Actual]:
     """The values the user may see, filtered, in plan order, then year and quarter (the
     whole year after its fourth quarter)."""
-    actuals = with_related(selectors.actuals_visible_to(user))
+    actuals = with_related(access.actuals_visible_to(user))
     if "plan" in filters:
         actuals = actuals.filter(indicator__plan=filters["plan"])
     if "year" in filters:
@@ -127,7 +131,7 @@ def actual_list(user, filters: dict) -> QuerySet[Actual]:
             else actuals.filter(quarter=quarter)
         )
     if "department" in filters:
-        reported = selectors.indicators_reported_by(filters["department"]).values("pk")
+        reported = plan_selectors.indicators_reported_by(filters["department"]).values("pk")
         actuals = actuals.filter(indicator__in=reported)
     if "state" in filters:
         actuals = actuals.filter(state=filters["state"])
@@ -173,7 +177,7 @@ class ActualSerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField()
 
     def get_period(self, actual) -> str:
-        return calendar.period_label(actual.year, actual.quarter)
+        return periods.period_label(actual.year, actual.quarter)
 
     def get_attachment(self, actual) -> str | None:
         # The page route serves it, with the same visibility rule.
@@ -217,9 +221,9 @@ class CreateSerializer(EntryFields):
             )
         return data
 
-    def entry(self) -> reporting.Entry:
+    def entry(self) -> actual_services.Entry:
         data = self.validated_data
-        return reporting.Entry(
+        return actual_services.Entry(
             year=data["year"],
             quarter=data["quarter"],
             value=data.get("value"),
@@ -233,11 +237,11 @@ class ChangeSerializer(EntryFields):
     version = serializers.IntegerField(min_value=0)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
-    def entry(self, actual: Actual) -> reporting.Entry:
+    def entry(self, actual: Actual) -> actual_services.Entry:
         """The change merged into the current working copy: fields not sent keep their values."""
         data = self.validated_data
         current_stage = actual.stage.label if actual.stage else None
-        return reporting.Entry(
+        return actual_services.Entry(
             year=actual.year,
             quarter=actual.quarter,
             value=data.get("value", actual.value),
@@ -353,7 +357,7 @@ class ActualListApi(ActualApiView):
     def post(self, request: Request) -> Response:
         body = CreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        actual = reporting.actual_create(
+        actual = actual_services.actual_create(
             user=request.user,
             indicator=body.validated_data["indicator"],
             entry=body.entry(),
@@ -374,7 +378,7 @@ class ActualDetailApi(ActualApiView):
         actual = actual_to_act_on(pk)
         body = ChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        actual = reporting.actual_update(
+        actual = actual_services.actual_update(
             user=request.user,
             actual=actual,
             entry=body.entry(actual),
@@ -391,7 +395,7 @@ class ActualSubmitApi(ActualApiView):
     def post(self, request: Request, pk: int) -> Response:
         body = VersionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        actual = reporting.actual_submit(
+        actual = actual_services.actual_submit(
             user=request.user,
             actual=actual_to_act_on(pk),
             version=body.validated_data.get("version"),
@@ -406,7 +410,7 @@ class ActualApproveApi(ActualApiView):
     def post(self, request: Request, pk: int) -> Response:
         body = VersionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        actual = reporting.actual_approve(
+        actual = actual_services.actual_approve(
             user=request.user,
             actual=actual_to_act_on(pk),
             version=body.validated_data.get("version"),
@@ -421,7 +425,7 @@ class ActualReturnApi(ActualApiView):
     def post(self, request: Request, pk: int) -> Response:
         body = ReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        actual = reporting.actual_return(
+        actual = actual_services.actual_return(
             user=request.user,
             actual=actual_to_act_on(pk),
             comment=body.validated_data["comment"],
@@ -434,5 +438,5 @@ class ActualHistoryApi(ActualApiView):
     """Every step of a value the user may see, oldest first: who, when, old → new, why."""
 
     def get(self, request: Request, pk: int) -> Response:
-        steps = selectors.actual_history(actual_for(request.user, pk))
+        steps = history_selectors.actual_history(actual_for(request.user, pk))
         return Response(HistoryStepSerializer(steps, many=True).data)

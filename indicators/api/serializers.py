@@ -3,9 +3,10 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from indicators import progress, selectors, statuses
-from indicators.formatting import plain, rounded
-from indicators.selectors import departments_by_role
+from indicators.domain import progress, statuses
+from indicators.domain.formatting import plain, rounded
+from indicators.selectors import progress as progress_selectors
+from indicators.selectors.plans import departments_by_role
 
 
 class PlainDecimalField(serializers.Field):
@@ -150,7 +151,7 @@ def progress_payload(plan, period: dict, rows: list) -> dict:
         "include_pending": period["include_pending"],
         "t": float(progress.period_time(year, quarter)),
         "indicators": ProgressRowSerializer(rows, many=True).data,
-        "summary": selectors.status_counts(rows),
-        "by_dimension": selectors.counts_by_dimension(rows),
-        "by_department": selectors.counts_by_lead(rows),
+        "summary": progress_selectors.status_counts(rows),
+        "by_dimension": progress_selectors.counts_by_dimension(rows),
+        "by_department": progress_selectors.counts_by_lead(rows),
     }

@@ -4,33 +4,34 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from indicators import selectors
 from indicators.api import serializers
+from indicators.selectors import plans as plan_selectors
+from indicators.selectors import progress as progress_selectors
 
 
 class PlanListApi(APIView):
     def get(self, request: Request) -> Response:
-        plans = selectors.plan_list()
+        plans = plan_selectors.plan_list()
         return Response(serializers.PlanSerializer(plans, many=True).data)
 
 
 class IndicatorListApi(APIView):
     def get(self, request: Request, slug: str) -> Response:
-        plan = selectors.plan_get(slug=slug)
-        indicators = selectors.indicator_tree(plan=plan)
+        plan = plan_selectors.plan_get(slug=slug)
+        indicators = plan_selectors.indicator_tree(plan=plan)
         return Response(serializers.IndicatorSerializer(indicators, many=True).data)
 
 
 class TaskListApi(APIView):
     def get(self, request: Request, slug: str) -> Response:
-        plan = selectors.plan_get(slug=slug)
-        tasks = selectors.task_list(plan=plan)
+        plan = plan_selectors.plan_get(slug=slug)
+        tasks = plan_selectors.task_list(plan=plan)
         return Response(serializers.TaskSerializer(tasks, many=True).data)
 
 
 class DepartmentListApi(APIView):
     def get(self, request: Request) -> Response:
-        departments = selectors.department_list()
+        departments = plan_selectors.department_list()
         return Response(serializers.DepartmentSerializer(departments, many=True).data)
 
 
@@ -38,11 +39,11 @@ class ProgressApi(APIView):
     """Where each indicator stands against the schedule in a period."""
 
     def get(self, request: Request, slug: str) -> Response:
-        plan = selectors.plan_get(slug=slug)
+        plan = plan_selectors.plan_get(slug=slug)
         query = serializers.PeriodQuerySerializer(data=request.query_params, context={"plan": plan})
         query.is_valid(raise_exception=True)
         period = query.validated_data
-        rows = selectors.progress_rows(
+        rows = progress_selectors.progress_rows(
             plan=plan,
             year=period["year"],
             quarter=period.get("quarter"),

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from indicators.formatting import plain
+from indicators.domain.formatting import plain
 
 register = template.Library()
 

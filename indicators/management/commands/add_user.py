@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from indicators.models import Department, Role
-from indicators.services import ServiceError, user_set_role
+from indicators.services.errors import ServiceError
+from indicators.services.users import user_set_role
 
 
 class Command(BaseCommand):

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from indicators.planfile import PlanFileError, read_plan_file
-from indicators.services import ServiceError, plan_load
+from indicators.services.errors import ServiceError
+from indicators.services.plans import plan_load
 
 
 class Command(BaseCommand):

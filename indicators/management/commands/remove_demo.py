@@ -1,14 +1,14 @@
 """python manage.py remove_demo [--plan SLUG] — delete the demo values seed_demo entered.
 
 Only values the demo clerk entered with the demo source, and that no one else has changed
-since, are deleted; real values stay. See indicators/demo.py.
+since, are deleted; real values stay. See indicators/services/demo.py.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from indicators.demo import DEFAULT_PLAN, demo_plan, demo_remove
-from indicators.services import ServiceError
+from indicators.services.demo import DEFAULT_PLAN, demo_plan, demo_remove
+from indicators.services.errors import ServiceError
 
 
 class Command(BaseCommand):

@@ -1,14 +1,14 @@
 """python manage.py seed_demo [--plan SLUG] — approved demo values for 2025 and 2026 Q1–Q3.
 
 The values are marked as demo in their source and can be removed with remove_demo; the
-table and the statuses it produces are described in indicators/demo.py.
+table and the statuses it produces are described in indicators/services/demo.py.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from indicators.demo import DEFAULT_PLAN, demo_plan, demo_seed
-from indicators.services import ServiceError
+from indicators.services.demo import DEFAULT_PLAN, demo_plan, demo_seed
+from indicators.services.errors import ServiceError
 
 
 class Command(BaseCommand):

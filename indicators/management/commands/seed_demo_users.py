@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from indicators.models import Department, Role
-from indicators.services import user_set_role
+from indicators.services.users import user_set_role
 
 DEMO_USERS = [
     ("clerk", Role.CLERK, "县科工局"),

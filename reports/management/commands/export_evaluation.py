@@ -13,11 +13,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from indicators import calendar
+from indicators.domain import periods
 from indicators.models import Plan
-from reports import evaluation, evaluation_data
+from reports.evaluation import query as evaluation_query
+from reports.evaluation import rows as evaluation_rows
+from reports.evaluation import workbook
 
-WRITERS = {".xlsx": evaluation.workbook_bytes, ".csv": evaluation.csv_bytes}
+WRITERS = {".xlsx": workbook.workbook_bytes, ".csv": workbook.csv_bytes}
 
 
 class Command(BaseCommand):
@@ -39,19 +41,19 @@ class Command(BaseCommand):
         out = _output(options)
         plan = _plan(options["plan"])
         try:
-            query = evaluation_data.parse_query(
+            query = evaluation_query.parse_query(
                 plan, options["year"], options["quarter"], options["as_of"]
             )
-        except evaluation_data.BadQuery as error:
+        except evaluation_query.BadQuery as error:
             raise CommandError(str(error)) from error
-        ev = evaluation_data.evaluation(plan=plan, query=query)
+        ev = evaluation_rows.evaluation(plan=plan, query=query)
         _write(out, WRITERS[out.suffix.lower()](ev))
         self.stdout.write(
             _("Written %(file)s: %(count)s indicators, %(period)s.")
             % {
                 "file": out,
                 "count": len(ev.indicators),
-                "period": calendar.period_label(query.year, query.quarter),
+                "period": periods.period_label(query.year, query.quarter),
             }
         )
 

@@ -2,7 +2,7 @@
 tasks and departments behind it. Any role may read it.
 
 Thin: read the period as every dashboard does (`forms.period_from_params`: ?year=&quarter=
-&pending=, by default the latest period with approved data), ask `selectors.indicator_page`,
+&pending=, by default the latest period with approved data), ask `presenters.indicator_page`,
 render. The standing comes from the progress engine, evaluated for this one indicator, so the
 page agrees with the progress API for the same period and costs the same whatever the plan's
 size. Queries (at most 20 in all, tested in tests/test_indicator_page.py): session, user and
@@ -14,19 +14,20 @@ see (2–3), and the navigation bar (2).
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from indicators import calendar, selectors
-from indicators.permissions import role_required
-from reports import forms
+from indicators.access import role_required
+from indicators.domain import periods
+from indicators.selectors import plans as plan_selectors
+from reports import forms, presenters
 from reports import selectors as dashboard
 
 
 @role_required()
 def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    plan = selectors.plan_get(slug=slug)
+    plan = plan_selectors.plan_get(slug=slug)
     period = forms.period_from_params(
-        request.GET, plan, lambda: dashboard.default_period(plan, calendar.today())
+        request.GET, plan, lambda: dashboard.default_period(plan, periods.today())
     )
-    page = dashboard.indicator_page(
+    page = presenters.indicator_page(
         plan=plan,
         code=code,
         user=request.user,

@@ -1,36 +1,14 @@
-"""The reads behind the annual evaluation workbook (年度评估表, domain.md §7): plain rows for
-`reports.evaluation`, fetched in a fixed number of queries whatever the plan's size.
-
-- `parse_query` checks what was asked for (year, quarter, as-of date) and says in the user's
-  language what is wrong; the view and the export command both call it.
-- `evaluation` reads everything the workbook shows: the progress rows (from the progress
-  engine, so every figure agrees with the progress API), the plan's table targets, the year's
-  values (for the data sources and the quarterly data), and the projects and tasks.
-
-Queries (whatever the plan's size): progress rows 5, table targets 1, the year's values 1,
-projects 1, tasks 3 (tasks, their departments, their indicators) — 11 in all.
-
-Choices where the issue is silent:
-- "As of a date" means the end of that date in the county's time zone: every change recorded
-  before the next midnight counts (`end_of_day`). A date after today is refused: the workbook
-  would claim a state that nobody has seen yet.
-- The workbook shows figures in force (approved). The quarterly data lists every value of the
-  year that has a figure in force or is submitted for review, with its pending figure apart;
-  drafts and returned values without a figure in force are a clerk's working copies, which
-  leaders and analysts do not see elsewhere either (`selectors.actuals_visible_to`).
-- People are named by user name, never by e-mail address or internal id.
-"""
+"""The evaluation's rows as plain data: one query builds them, the workbook writes them."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from indicators import calendar, progress, selectors
+from indicators.domain import progress
 from indicators.models import (
     Actual,
     ActualState,
@@ -40,75 +18,10 @@ from indicators.models import (
     Target,
     TaskRole,
 )
-from reports import narrative
-
-
-class BadQuery(ValueError):
-    """What was asked for cannot be evaluated; the message is for the user."""
-
-
-@dataclass(frozen=True)
-class Query:
-    year: int
-    quarter: int | None  # None: the whole year
-    as_of: date | None = None  # rebuild from the history as it stood at the end of this day
-
-
-def plan_years(plan: Plan) -> range:
-    """The years the plan runs: from its baseline year to its last milestone year (the range
-    the progress API accepts)."""
-    return range(plan.baseline_year, max([plan.baseline_year, *plan.milestone_years]) + 1)
-
-
-def parse_query(plan: Plan, year, quarter=None, as_of=None) -> Query:
-    """Check a request's year, quarter (1–4; empty or 0 for the whole year) and as-of date
-    (YYYY-MM-DD, not after today); raise BadQuery with a message for the user."""
-    return Query(_year(plan, year), _quarter(quarter), _as_of_date(as_of))
-
-
-def _year(plan: Plan, raw) -> int:
-    years = plan_years(plan)
-    text = str(raw).strip()
-    if not (text.isascii() and text.isdigit() and int(text) in years):
-        raise BadQuery(
-            _("Choose a year from %(first)s to %(last)s.") % {"first": years[0], "last": years[-1]}
-        )
-    return int(text)
-
-
-def _quarter(raw) -> int | None:
-    text = "" if raw is None else str(raw).strip()
-    if text not in ("", "0", "1", "2", "3", "4"):
-        raise BadQuery(_("Choose a quarter from 1 to 4, or the whole year."))
-    return (int(text) or None) if text else None
-
-
-def _as_of_date(raw) -> date | None:
-    text = "" if raw is None else str(raw).strip()
-    if not text:
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise BadQuery(_("Write the as-of date as YYYY-MM-DD, e.g. 2026-10-20.")) from None
-    if len(text) != 10:  # fromisoformat also takes 20261020 and 2026-W43-2
-        raise BadQuery(_("Write the as-of date as YYYY-MM-DD, e.g. 2026-10-20."))
-    if day > calendar.today():
-        raise BadQuery(_("The as-of date cannot be after today."))
-    return day
-
-
-def end_of_day(day: date) -> datetime:
-    """The last moment of `day` in the county's time zone. The history selectors keep changes
-    recorded at or before a moment; history dates have microsecond precision, so this keeps
-    exactly the changes recorded before the next midnight."""
-    next_midnight = datetime.combine(
-        day + timedelta(days=1), time.min, timezone.get_default_timezone()
-    )
-    return next_midnight - timedelta(microseconds=1)
-
-
-# --- Plain rows ---------------------------------------------------------------------------
+from indicators.selectors import plans as plan_selectors
+from indicators.selectors import progress as progress_selectors
+from reports import wording
+from reports.evaluation.query import Query, end_of_day
 
 
 @dataclass(frozen=True)
@@ -184,13 +97,12 @@ class Evaluation:
     summary: list[str] = field(default_factory=list)
 
 
-# --- Fetch --------------------------------------------------------------------------------
-
-
 def evaluation(*, plan: Plan, query: Query) -> Evaluation:
     """Everything the workbook shows, as plain rows (11 queries; see the module docstring)."""
     moment = end_of_day(query.as_of) if query.as_of else None
-    rows = selectors.progress_rows(plan=plan, year=query.year, quarter=query.quarter, as_of=moment)
+    rows = progress_selectors.progress_rows(
+        plan=plan, year=query.year, quarter=query.quarter, as_of=moment
+    )
     targets = table_targets(plan)
     years = tuple(sorted({year for per_year in targets.values() for year in per_year}))
     stored = stored_values(plan=plan, year=query.year, moment=moment)
@@ -207,11 +119,11 @@ def evaluation(*, plan: Plan, query: Query) -> Evaluation:
         time_progress=share,
         generated_at=timezone.localtime(),
         indicators=[indicator_row(r, targets, years, stored, query) for r in rows],
-        by_dimension=selectors.counts_by_dimension(rows),
-        by_lead=selectors.counts_by_lead(rows),
+        by_dimension=progress_selectors.counts_by_dimension(rows),
+        by_lead=progress_selectors.counts_by_lead(rows),
         tasks=task_rows(plan, rows),
         values=value_rows(rows, stored, query.year),
-        summary=narrative.evaluation_summary(rows, plan, query.year, query.quarter),
+        summary=wording.evaluation_summary(rows, plan, query.year, query.quarter),
     )
 
 
@@ -250,8 +162,6 @@ def indicator_row(row, targets, years, stored, query: Query) -> IndicatorRow:
         sources=period_sources(ind.kind, stored.get(ind.pk, []), query.year, query.quarter),
     )
 
-
-# --- The year's stored values ----------------------------------------------------------------
 
 VALUE_FIELDS = (
     "id", "indicator_id", "year", "quarter", "state", "value", "stage__label", "source",
@@ -370,15 +280,12 @@ def _value_row(ind, record: dict, submitted: bool) -> ValueRow:
     )
 
 
-# --- Projects and tasks -------------------------------------------------------------------
-
-
 def task_rows(plan: Plan, rows) -> list[TaskRow]:
     """The plan's projects and tasks in order, with their departments and the statuses of the
     indicators they state targets for (4 queries). A project without tasks still shows."""
     status = {row.indicator.pk: row.progress.status for row in rows}
     tasks = defaultdict(list)
-    for task in selectors.task_list(plan=plan):
+    for task in plan_selectors.task_list(plan=plan):
         tasks[task.project_id].append(task)
     result = []
     for project in Project.objects.filter(plan=plan).order_by("number"):

@@ -1,5 +1,5 @@
 """The annual evaluation workbook (年度评估表, domain.md §7): plain rows in, .xlsx or .csv bytes
-out. The rows come from `reports.evaluation_data`; nothing here reads the database or computes a
+out. The rows come from `reports.evaluation.rows`; nothing here reads the database or computes a
 status: every figure is the progress engine's, rounded for display only.
 
 Each sheet's columns are declared once (`Column`: header, width, number format, getter); widths,
@@ -40,12 +40,12 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from indicators import calendar
-from indicators import progress as p
-from indicators.formatting import plain
-from indicators.statuses import FLAG_LABELS, STATUS_COLOURS, STATUS_ORDER, status_label
-from reports.evaluation_data import Evaluation, IndicatorRow, TaskRow, ValueRow
-from reports.narrative import half_up, join_sentences, listed, percent
+from indicators.domain import periods
+from indicators.domain import progress as p
+from indicators.domain.formatting import plain
+from indicators.domain.statuses import FLAG_LABELS, STATUS_COLOURS, STATUS_ORDER, status_label
+from reports.evaluation.rows import Evaluation, IndicatorRow, TaskRow, ValueRow
+from reports.wording import half_up, join_sentences, listed, percent
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -341,7 +341,7 @@ def print_setup(ws, title: str, title_rows: str | None = "1:1") -> None:
 
 
 def period_label(ev: Evaluation) -> str:
-    return calendar.period_label(ev.query.year, ev.query.quarter)
+    return periods.period_label(ev.query.year, ev.query.quarter)
 
 
 def title(ev: Evaluation) -> str:
@@ -500,7 +500,7 @@ def values_frame(values: list[ValueRow]) -> pd.DataFrame:
     frame["quarter_order"] = frame["quarter"].fillna(5)
     frame = frame.sort_values(["order", "year", "quarter_order"], kind="stable")
     frame["period"] = [
-        calendar.period_label(int(y), None if pd.isna(q) else int(q))
+        periods.period_label(int(y), None if pd.isna(q) else int(q))
         for y, q in zip(frame["year"], frame["quarter"], strict=True)
     ]
     zone = str(timezone.get_default_timezone())

@@ -1,9 +1,7 @@
-"""Writes. Each service runs in one transaction and is keyword-only."""
+"""Writes of a plan: loading a checked plan file in place, in one transaction."""
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Model, ProtectedError
 from django.utils.translation import gettext as _
@@ -13,12 +11,10 @@ from indicators.models import (
     Dimension,
     Indicator,
     Plan,
-    Profile,
     Project,
     Responsibility,
     ResponsibilityOrigin,
     ResponsibilityRole,
-    Role,
     Stage,
     Target,
     Task,
@@ -27,10 +23,7 @@ from indicators.models import (
     TaskRole,
 )
 from indicators.planfile import IndicatorData, PlanData, ProjectData, TaskData
-
-
-class ServiceError(Exception):
-    """A write was refused; the message is for the user."""
+from indicators.services.errors import ServiceError
 
 
 @dataclass
@@ -264,24 +257,3 @@ def _derive_responsibilities(sync: _Sync, plan: Plan) -> None:
         indicator__plan=plan, origin=ResponsibilityOrigin.TASK
     )
     sync.prune(task_rows, keep)
-
-
-@transaction.atomic
-def user_set_role(*, username: str, role: str, department: Department | None, password: str | None):
-    """Create or update a user with exactly one role (a group) and, for clerks, a department."""
-    if role not in Role.values:
-        raise ServiceError(
-            _("Unknown role “%(role)s”; choose one of: %(roles)s")
-            % {"role": role, "roles": ", ".join(Role.values)}
-        )
-    if role == Role.CLERK and department is None:
-        raise ServiceError(_("A data clerk must belong to a department (--department)."))
-    user, _created = get_user_model().objects.get_or_create(username=username)
-    if password:
-        user.set_password(password)
-    user.is_staff = role == Role.ADMIN
-    user.is_superuser = role == Role.ADMIN
-    user.save()
-    user.groups.set([Group.objects.get_or_create(name=role)[0]])
-    Profile.objects.update_or_create(user=user, defaults={"department": department})
-    return user

@@ -1,12 +1,12 @@
 """Reviewers' pages: the queue of submitted values and the decision on them (approve or
 return, one or many at once), reporting completeness per department and quarter, and the
-history of one value. Reads come from `selectors_review`; every decision goes through
-`reporting.actual_approve` / `actual_return`.
+history of one value. Reads come from `indicators.selectors.review`; every decision goes through
+`actual_services.actual_approve` / `actual_return`.
 
-How completeness counts a value (the rule is spelt out in `selectors_review`): a department
-owes one value per ended quarter for each indicator it reports; a value counts as submitted at
-its `first_submitted_at`, whatever its state now (an approved value, or one returned and
-submitted again, counts at its first submission), on time until the end of the deadline day in
+How completeness counts a value (the rule is spelt out in `indicators.selectors.review`): a
+department owes one value per ended quarter for each indicator it reports; a value counts as
+submitted at its `first_submitted_at`, whatever its state now (an approved value, or one returned
+and submitted again, counts at its first submission), on time until the end of the deadline day in
 the county's time zone, late after it, and missing if it was never submitted (a draft only)."""
 
 from dataclasses import dataclass
@@ -21,10 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from indicators import calendar, reporting, selectors, selectors_review
+from indicators import access
+from indicators.access import role_required
+from indicators.domain import periods
 from indicators.models import Actual, Role
-from indicators.permissions import role_required
-from indicators.services import ServiceError
+from indicators.selectors import plans as plan_selectors
+from indicators.selectors import review as review_selectors
+from indicators.services import actuals as actual_services
+from indicators.services.errors import ServiceError
 
 REVIEWERS = (Role.REVIEWER, Role.ADMIN)
 APPROVE, RETURN = "approve", "return"
@@ -32,9 +36,9 @@ APPROVE, RETURN = "approve", "return"
 
 @role_required(*REVIEWERS)
 def queue(request: HttpRequest) -> HttpResponse:
-    choices = selectors_review.queue_choices()
-    filters = selectors_review.queue_filters(request.GET, choices)
-    rows = selectors_review.queue_rows(user=request.user, filters=filters, choices=choices)
+    choices = review_selectors.queue_choices()
+    filters = review_selectors.queue_filters(request.GET, choices)
+    rows = review_selectors.queue_rows(user=request.user, filters=filters, choices=choices)
     context = {"choices": choices, "filters": filters, "rows": rows}
     status = 400 if filters.errors else 200
     return render(request, "indicators/review/queue.html", context, status=status)
@@ -82,13 +86,13 @@ def _carry_out(user, decision: _Decision) -> int:
                 raise _Refused(_("A value you ticked no longer exists; nothing was changed."))
             try:
                 if decision.action == APPROVE:
-                    reporting.actual_approve(user=user, actual=actual, version=version)
+                    actual_services.actual_approve(user=user, actual=actual, version=version)
                 else:
-                    reporting.actual_return(
+                    actual_services.actual_return(
                         user=user, actual=actual, comment=decision.comment, version=version
                     )
             except ServiceError as error:
-                period = calendar.period_label(actual.year, actual.quarter)
+                period = periods.period_label(actual.year, actual.quarter)
                 what = f"{actual.indicator.printed_name} {period}"
                 raise _Refused(
                     _("Nothing was changed. %(value)s: %(reason)s")
@@ -109,7 +113,7 @@ def _done(action: str, count: int) -> str:
 @require_POST
 def decide(request: HttpRequest) -> HttpResponse:
     # Back to the queue as it was filtered; the queue validates the parameters again.
-    kept = {k: request.POST[k] for k in selectors_review.FILTER_KEYS if request.POST.get(k)}
+    kept = {k: request.POST[k] for k in review_selectors.FILTER_KEYS if request.POST.get(k)}
     back = reverse("indicators:review-queue") + ("?" + urlencode(kept) if kept else "")
     try:
         decision = _decision(request.POST)
@@ -123,12 +127,12 @@ def decide(request: HttpRequest) -> HttpResponse:
 
 @role_required()
 def completeness(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = selectors.plan_get(slug=slug)
-    today = calendar.today()
-    years = selectors_review.completeness_years(plan, today)
-    year, error = selectors_review.completeness_year(request.GET.get("year", ""), years, today)
-    periods = selectors_review.completeness(plan=plan, year=year, today=today) if year else []
-    context = {"plan": plan, "years": years, "year": year, "error": error, "periods": periods}
+    plan = plan_selectors.plan_get(slug=slug)
+    today = periods.today()
+    years = review_selectors.completeness_years(plan, today)
+    year, error = review_selectors.completeness_year(request.GET.get("year", ""), years, today)
+    tallies = review_selectors.completeness(plan=plan, year=year, today=today) if year else []
+    context = {"plan": plan, "years": years, "year": year, "error": error, "periods": tallies}
     return render(
         request, "indicators/review/completeness.html", context, status=400 if error else 200
     )
@@ -136,7 +140,7 @@ def completeness(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _back_link(user, actual: Actual) -> tuple[str, str]:
     """Where the reader most likely came from, by role."""
-    role = selectors.user_role(user)
+    role = access.user_role(user)
     if role in REVIEWERS:
         return reverse("indicators:review-queue"), _("Back to the review queue")
     if role == Role.CLERK:
@@ -147,19 +151,19 @@ def _back_link(user, actual: Actual) -> tuple[str, str]:
 
 @role_required()
 def history(request: HttpRequest, pk: int) -> HttpResponse:
-    actual = selectors_review.actual_for_history(user=request.user, pk=pk)
+    actual = review_selectors.actual_for_history(user=request.user, pk=pk)
     indicator = actual.indicator
     back_url, back_label = _back_link(request.user, actual)
     context = {
         "actual": actual,
-        "period": calendar.period_label(actual.year, actual.quarter),
-        "working": selectors_review.figure(indicator, actual.value, actual.stage),
+        "period": periods.period_label(actual.year, actual.quarter),
+        "working": review_selectors.figure(indicator, actual.value, actual.stage),
         "in_force": (
-            selectors_review.figure(indicator, actual.approved_value, actual.approved_stage)
+            review_selectors.figure(indicator, actual.approved_value, actual.approved_stage)
             if actual.in_force
             else None
         ),
-        "steps": selectors_review.history_steps(actual),
+        "steps": review_selectors.history_steps(actual),
         "back_url": back_url,
         "back_label": back_label,
     }

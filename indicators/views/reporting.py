@@ -1,8 +1,8 @@
 """The clerk's pages: 我的填报, the entry form of one indicator and period, attachments.
 
-Thin views: a selector reads (`indicators.selectors_clerk`), the form parses, the reporting
+Thin views: a selector reads (`indicators.selectors.reporting`), the form parses, the reporting
 services write and judge. Which periods 我的填报 lists, and when one is 逾期, is written in
-`indicators.selectors_clerk`.
+`indicators.selectors.reporting`.
 """
 
 import os
@@ -13,38 +13,42 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from indicators import calendar, reporting, selectors, selectors_clerk
+from indicators import access
+from indicators.access import role_required
+from indicators.domain import periods
+from indicators.domain.meanings import display_unit, meaning
 from indicators.forms import EntryForm
-from indicators.meanings import display_unit, meaning
 from indicators.models import Actual, ActualState, Role
-from indicators.permissions import role_required
+from indicators.selectors import plans as plan_selectors
+from indicators.selectors import reporting as reporting_selectors
+from indicators.services import actuals as actual_services
 
 
 @role_required(Role.CLERK, Role.ADMIN)
 def my_reporting(request: HttpRequest) -> HttpResponse:
-    every = selectors.user_role(request.user) == Role.ADMIN
-    department = selectors.user_department(request.user)
-    today = calendar.today()
-    periods = selectors_clerk.my_reporting(department=department, every=every, on=today)
+    every = access.user_role(request.user) == Role.ADMIN
+    department = access.user_department(request.user)
+    today = periods.today()
+    listed = reporting_selectors.my_reporting(department=department, every=every, on=today)
     context = {
-        "periods": periods,
+        "periods": listed,
         "department": department,
         "every": every,
         "today": today,
-        "several_plans": len({period.plan.pk for period in periods}) > 1,
+        "several_plans": len({period.plan.pk for period in listed}) > 1,
     }
     return render(request, "indicators/reporting/my_reporting.html", context)
 
 
 @role_required(Role.CLERK, Role.ADMIN)
 def entry(request: HttpRequest, slug: str, code: str, year: int, quarter: int) -> HttpResponse:
-    indicator = selectors_clerk.entry_indicator(slug=slug, code=code)
+    indicator = reporting_selectors.entry_indicator(slug=slug, code=code)
     if indicator is None or quarter not in (0, 1, 2, 3, 4):
         raise Http404
-    if not reporting.can_report(request.user, indicator):
+    if not actual_services.can_report(request.user, indicator):
         raise PermissionDenied
     quarter = quarter or None  # 0 in the address is the whole year
-    actual = selectors_clerk.entry_actual(indicator, year, quarter)
+    actual = reporting_selectors.entry_actual(indicator, year, quarter)
     form_args = {"indicator": indicator, "actual": actual, "quarter": quarter}
     conflict = None
     if request.method == "POST":
@@ -52,11 +56,11 @@ def entry(request: HttpRequest, slug: str, code: str, year: int, quarter: int) -
         if form.is_valid():
             try:
                 saved = _save(request, form, indicator, actual, year, quarter)
-            except reporting.Invalid as exc:
+            except actual_services.Invalid as exc:
                 form.add_service_errors(exc.errors)
-            except reporting.Conflict as exc:
+            except actual_services.Conflict as exc:
                 conflict = str(exc)
-            except reporting.NotAllowed as exc:
+            except actual_services.NotAllowed as exc:
                 raise PermissionDenied(str(exc)) from exc
             else:
                 messages.success(request, _saved_message(saved))
@@ -73,7 +77,7 @@ def entry(request: HttpRequest, slug: str, code: str, year: int, quarter: int) -
 def _save(request, form: EntryForm, indicator, actual: Actual | None, year, quarter) -> Actual:
     """Create or change the value through the services; they raise on any refusal."""
     data = form.cleaned_data
-    entry = reporting.Entry(
+    entry = actual_services.Entry(
         year=year,
         quarter=quarter,
         value=data.get("value"),
@@ -83,7 +87,7 @@ def _save(request, form: EntryForm, indicator, actual: Actual | None, year, quar
     )
     submit = request.POST.get("action") == "submit"
     if actual is None:
-        return reporting.actual_create(
+        return actual_services.actual_create(
             user=request.user,
             indicator=indicator,
             entry=entry,
@@ -93,7 +97,7 @@ def _save(request, form: EntryForm, indicator, actual: Actual | None, year, quar
     # A form opened before the value existed carries no version: treat it as stale (version 0
     # never matches), so the services name whoever entered the value meanwhile.
     version = data["version"] if data["version"] is not None else 0
-    return reporting.actual_update(
+    return actual_services.actual_update(
         user=request.user,
         actual=actual,
         entry=entry,
@@ -107,7 +111,7 @@ def _save(request, form: EntryForm, indicator, actual: Actual | None, year, quar
 def _saved_message(actual: Actual) -> str:
     names = {
         "indicator": actual.indicator.printed_name,
-        "period": calendar.period_label(actual.year, actual.quarter),
+        "period": periods.period_label(actual.year, actual.quarter),
     }
     if actual.state == ActualState.SUBMITTED:
         return _("Submitted for review: %(indicator)s, %(period)s.") % names
@@ -123,13 +127,13 @@ def _entry_context(indicator, actual: Actual | None, year: int, quarter: int | N
         "actual": actual,
         "year": year,
         "quarter": quarter,
-        "period": calendar.period_label(year, quarter),
+        "period": periods.period_label(year, quarter),
         "meaning": meaning(indicator, quarter),
         "unit": display_unit(indicator),
-        "deadline": calendar.deadline(year, quarter, plan.deadline_days),
-        "previous": selectors_clerk.previous_figure(indicator, year, quarter),
-        "target": selectors_clerk.next_target(indicator, year),
-        "departments": selectors.reporting_departments(indicator),
+        "deadline": periods.deadline(year, quarter, plan.deadline_days),
+        "previous": reporting_selectors.previous_figure(indicator, year, quarter),
+        "target": reporting_selectors.next_target(indicator, year),
+        "departments": plan_selectors.reporting_departments(indicator),
         "read_only": actual is not None and actual.state == ActualState.SUBMITTED,
         "attachment_name": os.path.basename(actual.attachment.name) if actual else "",
     }
@@ -138,7 +142,7 @@ def _entry_context(indicator, actual: Actual | None, year: int, quarter: int | N
 @role_required()
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """The value's attachment, to whoever may see the value (404 for anyone else)."""
-    actual = get_object_or_404(selectors.actuals_visible_to(request.user), pk=pk)
+    actual = get_object_or_404(access.actuals_visible_to(request.user), pk=pk)
     if not actual.attachment:
         raise Http404
     try:

@@ -1,7 +1,7 @@
 """Reads for the clerk's pages: 我的填报 (what a department owes) and the entry form's facts.
 
 Which periods 我的填报 lists (the department "owes" a value for a period):
-- the current reporting quarter, `calendar.last_ended_quarter(today)`, always, for every
+- the current reporting quarter, `periods.last_ended_quarter(today)`, always, for every
   indicator the department reports (when the quarter lies within the plan's years);
 - every earlier ended quarter from Q1 of the year after the plan's baseline year (the baseline
   year itself is summed up by the plan's printed baseline), and every ended year's whole-year
@@ -12,7 +12,7 @@ Which periods 我的填报 lists (the department "owes" a value for a period):
 An earlier period is listed only while it is still open for the department: no value yet, a
 draft, or a value returned by the reviewer. Submitted and approved values are done there.
 
-A period is 逾期 (overdue) when its deadline (`calendar.deadline`) has passed and the
+A period is 逾期 (overdue) when its deadline (`periods.deadline`) has passed and the
 department has not yet submitted it: nothing entered, or a draft never submitted (shown as
 逾期 with "已存草稿"). A returned value was submitted in time or not, but it is the reviewer's
 turn that sent it back: it shows 已退回 with the reviewer's comment, never 逾期; a draft
@@ -26,8 +26,8 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from indicators import calendar
-from indicators.formatting import plain
+from indicators.domain import periods
+from indicators.domain.formatting import plain
 from indicators.models import (
     Actual,
     ActualState,
@@ -39,7 +39,7 @@ from indicators.models import (
     ResponsibilityRole,
     Target,
 )
-from indicators.selectors import (
+from indicators.selectors.plans import (
     first_reporting_year,
     indicators_reported_by,
     reporting_departments,
@@ -79,7 +79,7 @@ class ReportingPeriod:
 
     @property
     def label(self) -> str:
-        return calendar.period_label(self.year, self.quarter)
+        return periods.period_label(self.year, self.quarter)
 
     @property
     def url_quarter(self) -> int:
@@ -107,18 +107,18 @@ def reported_indicators(department: Department | None, *, every: bool) -> QueryS
 def owed_periods(plan: Plan, on: date) -> list[Period]:
     """The periods of `plan` 我的填报 may list on `on`, the current quarter first, then the
     earlier ones newest first (see the module docstring)."""
-    current = calendar.last_ended_quarter(on)
+    current = periods.last_ended_quarter(on)
     last_year = max([plan.baseline_year, *plan.milestone_years])
-    periods: list[Period] = []
+    listed: list[Period] = []
     if plan.baseline_year <= current[0] <= last_year:
-        periods.append(current)
+        listed.append(current)
     for year in range(min(current[0], last_year), first_reporting_year(plan) - 1, -1):
-        if calendar.has_ended(year, None, on):
-            periods.append((year, None))
-        periods.extend((year, q) for q in (4, 3, 2, 1) if (year, q) < current)
-    if calendar.has_ended(plan.baseline_year, None, on):
-        periods.append((plan.baseline_year, None))
-    return periods
+        if periods.has_ended(year, None, on):
+            listed.append((year, None))
+        listed.extend((year, q) for q in (4, 3, 2, 1) if (year, q) < current)
+    if periods.has_ended(plan.baseline_year, None, on):
+        listed.append((plan.baseline_year, None))
+    return listed
 
 
 def _owes(indicator: Indicator, period: Period, current: bool) -> bool:
@@ -166,13 +166,13 @@ def my_reporting(
 
 def _section(plan: Plan, period: Period, first: bool, on: date) -> ReportingPeriod:
     year, quarter = period
-    current = first and period == calendar.last_ended_quarter(on)
+    current = first and period == periods.last_ended_quarter(on)
     return ReportingPeriod(
         plan=plan,
         year=year,
         quarter=quarter,
         current=current,
-        deadline=calendar.deadline(year, quarter, plan.deadline_days),
+        deadline=periods.deadline(year, quarter, plan.deadline_days),
     )
 
 
@@ -230,7 +230,7 @@ class Figure:
 
     @property
     def label(self) -> str:
-        return calendar.period_label(self.year, self.quarter)
+        return periods.period_label(self.year, self.quarter)
 
 
 def entry_indicator(*, slug: str, code: str) -> Indicator | None:
@@ -263,7 +263,7 @@ def entry_actual(indicator: Indicator, year: int, quarter: int | None) -> Actual
 
 def previous_figure(indicator: Indicator, year: int, quarter: int | None) -> Figure | None:
     """The previous period's figure in force, or else its latest entry (None without one)."""
-    year, quarter = calendar.previous_period(year, quarter)
+    year, quarter = periods.previous_period(year, quarter)
     actual = (
         Actual.objects.filter(indicator=indicator, year=year, quarter=quarter)
         .select_related("stage", "approved_stage")

@@ -39,11 +39,12 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from indicators import calendar
+from indicators.access import user_role
+from indicators.domain import periods
 from indicators.models import Actual, Indicator, Kind, Plan, Role
-from indicators.reporting import Entry, actual_approve, actual_create
-from indicators.selectors import user_role
-from indicators.services import ServiceError, user_set_role
+from indicators.services.actuals import Entry, actual_approve, actual_create
+from indicators.services.errors import ServiceError
+from indicators.services.users import user_set_role
 
 DEMO_SOURCE = "演示数据（非真实统计）"
 DEMO_ENTRY = "demo_entry"  # enters and submits every demo value
@@ -281,7 +282,7 @@ def demo_seed(*, plan: Plan, rows=DEMO_ROWS) -> SeedReport:
     filled = Actual.objects.filter(indicator__plan=plan)
     present = set(filled.values_list("indicator__code", "year", "quarter"))
     report = SeedReport()
-    today = calendar.today()
+    today = periods.today()
     for row in rows:
         indicator = indicators.get(row.code)
         year, quarter = parse_period(row.period)
@@ -290,7 +291,7 @@ def demo_seed(*, plan: Plan, rows=DEMO_ROWS) -> SeedReport:
                 report.unknown.append(row.code)
         elif (row.code, year, quarter) in present:
             report.present += 1
-        elif not calendar.has_ended(year, quarter, today):
+        elif not periods.has_ended(year, quarter, today):
             report.not_ended += 1
         else:
             _enter(indicator, _entry(indicator, row), entry_user, review_user)
@@ -315,7 +316,7 @@ def _enter(indicator: Indicator, entry: Entry, entry_user, review_user) -> None:
             _("Demo value %(code)s %(period)s refused: %(reason)s")
             % {
                 "code": indicator.code,
-                "period": calendar.period_label(entry.year, entry.quarter),
+                "period": periods.period_label(entry.year, entry.quarter),
                 "reason": exc,
             }
         ) from exc

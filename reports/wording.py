@@ -1,38 +1,97 @@
-"""The written evaluation summary (评估摘要): a few paragraphs in the style of a plan-evaluation
-report, generated from the progress rows of one period (domain.md §7).
-
-Pure: progress rows (`selectors.progress_rows`) and the plan's years in, paragraphs out. No
-ORM, no request; only gettext, so the same rows read in Chinese or in English. The workbook's
-评估摘要 sheet and the overview page show the same text. Every sentence is one translatable
-message with named placeholders; lists are joined by a translated separator (、 in Chinese).
-
-The paragraphs, in order (an empty one is left out):
-1. the period and the time that has passed toward the next milestone; the status counts (the
-   dashboard's sentence, `summary.status_sentence`); the share at or ahead of schedule;
-2. the indicators that reached a target or are ahead of schedule, with their lead departments;
-3. those behind, far behind or regressing, with their lead departments and a call on them;
-4. the safety (zero-event) and milestone-stage indicators, one sentence each;
-5. data gaps: no figure for the period, no baseline in the plan, no lead department, and
-   figures so far ahead of schedule that they should be checked.
-A list names at most `MAX_NAMED` indicators and says how many more there are, so a plan of a
-thousand indicators still gets a readable summary.
-"""
+"""The words of the reports: the status sentence on the overview and the written evaluation
+summary, in the style of an evaluation report."""
 
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
-from indicators import progress as p
-from indicators import statuses
-from indicators.formatting import plain
-from indicators.selectors import status_counts
-from reports.summary import status_sentence
+from indicators.domain import progress as p
+from indicators.domain import statuses
+from indicators.domain.formatting import plain, rounded
+from indicators.domain.statuses import STATUS_ORDER
+from indicators.selectors.progress import status_counts
+
+# One clause per status; English reads "…, 4 on schedule, 2 behind schedule, …".
+CLAUSES = {
+    p.ACHIEVED_FINAL: gettext_lazy("%(count)s achieved the final target"),
+    p.ACHIEVED_MILESTONE: gettext_lazy("%(count)s achieved the milestone target"),
+    p.AHEAD: gettext_lazy("%(count)s ahead of schedule"),
+    p.ON_TRACK: gettext_lazy("%(count)s on schedule"),
+    p.BEHIND: gettext_lazy("%(count)s behind schedule"),
+    p.FAR_BEHIND: gettext_lazy("%(count)s far behind schedule"),
+    p.REGRESSING: gettext_lazy("%(count)s regressing"),
+    p.FAILED: gettext_lazy("%(count)s missed the target"),
+    p.OVERDUE: gettext_lazy("%(count)s overdue"),
+    p.IN_PROGRESS: gettext_lazy("%(count)s in progress"),
+    p.NO_DATA: gettext_lazy("%(count)s without data"),
+}
+
+
+# Named even when none has them (see the module docstring).
+ALWAYS_NAMED = frozenset(
+    {p.ACHIEVED_MILESTONE, p.AHEAD, p.ON_TRACK, p.BEHIND, p.FAR_BEHIND, p.REGRESSING, p.NO_DATA}
+)
+
+
+def clauses(counts: dict[str, int]) -> list[str]:
+    """The sentence's clauses, in report order (see the module docstring for which ones)."""
+    return [
+        str(CLAUSES[status]) % {"count": counts.get(status, 0)}
+        for status in STATUS_ORDER
+        if status in ALWAYS_NAMED or counts.get(status, 0)
+    ]
+
+
+def join(items: list[str]) -> str:
+    """'a, b and c' in English, 'a，b，c' in Chinese: both separators are translated."""
+    if len(items) < 2:
+        return "".join(items)
+    head = pgettext("list separator", ", ").join(items[:-1])
+    return pgettext("list", "%(items)s and %(last)s") % {"items": head, "last": items[-1]}
+
+
+def status_sentence(counts: dict[str, int]) -> str:
+    """The summary of a set of indicators from its status counts ("30项指标中，……。").
+
+    The total is the sum of the counts, so the clauses always add up to it.
+    """
+    total = sum(counts.values())
+    if not total:
+        return _("There are no indicators to summarise.")
+    text = ngettext(
+        "Of %(total)s indicator, %(clauses)s.",
+        "Of the %(total)s indicators, %(clauses)s.",
+        total,
+    )
+    return text % {"total": total, "clauses": join(clauses(counts))}
+
+
+def percent_shown(share: Decimal | None) -> str | None:
+    """A share (0.25) as a percentage for display ("25"), to one decimal place at most."""
+    return None if share is None else rounded(share * 100, 1)
+
+
+def time_sentence(milestone_year: int | None, share: Decimal | None) -> str:
+    """The time progress toward the next milestone (序时进度): "距2028年目标时间已过 25%"."""
+    if milestone_year is None or share is None:
+        return _("The plan has no milestone year.")
+    return _("%(percent)s%% of the time to the %(year)s target has passed") % {
+        "percent": percent_shown(share),
+        "year": milestone_year,
+    }
+
 
 MAX_NAMED = 10
+
+
 GOOD = (p.ACHIEVED_FINAL, p.ACHIEVED_MILESTONE, p.AHEAD)
+
+
 LAGGING = (p.BEHIND, p.FAR_BEHIND, p.REGRESSING)
+
+
 # At or ahead of schedule: what an evaluation counts as "on course".
 ON_COURSE = (*GOOD, p.ON_TRACK)
 
@@ -49,9 +108,6 @@ def evaluation_summary(rows, plan, year: int, quarter: int | None) -> list[str]:
         data_gaps(rows, plan, year, quarter),
     ]
     return [text for text in paragraphs if text]
-
-
-# --- Wording helpers --------------------------------------------------------------------
 
 
 def half_up(value: Decimal, places: int) -> Decimal:
@@ -133,9 +189,6 @@ def join_sentences(sentences: list[str]) -> str:
     return reduce(
         lambda text, s: _("%(first)s %(second)s") % {"first": text, "second": s}, sentences
     )
-
-
-# --- Paragraphs ---------------------------------------------------------------------------
 
 
 def overview(rows, plan, year: int, quarter: int | None) -> str:

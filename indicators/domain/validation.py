@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from indicators import calendar
-from indicators.progress import ANNUAL_TOTAL, CUMULATIVE, MILESTONE, RATE, ZERO_EVENT
+from indicators.domain import periods
+from indicators.domain.progress import ANNUAL_TOTAL, CUMULATIVE, MILESTONE, RATE, ZERO_EVENT
 
 COUNT_UNITS = {"家", "个", "人", "起"}
 PERCENT_UNIT = "%"
@@ -89,11 +89,11 @@ def _period_problems(rules: Rules, report: Report):
                 "last": rules.last_year,
             },
         )
-    elif not calendar.has_ended(report.year, report.quarter, rules.today):
+    elif not periods.has_ended(report.year, report.quarter, rules.today):
         yield (
             "year",
             _("%(period)s has not ended yet; it can be reported once it is over.")
-            % {"period": calendar.period_label(report.year, report.quarter)},
+            % {"period": periods.period_label(report.year, report.quarter)},
         )
 
 

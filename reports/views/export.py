@@ -8,26 +8,28 @@ A year outside the plan, a quarter other than 1–4 (empty or 0: the whole year)
 that is not a past YYYY-MM-DD answers 400 with the reason in the user's language.
 
 Queries, whatever the plan's size: session, user and role (2–3), the plan (1), the evaluation's
-reads (11, see `reports.evaluation_data`).
+reads (11, see `reports.evaluation.rows`).
 """
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.http import content_disposition_header
 
-from indicators import selectors
+from indicators.access import role_required
 from indicators.models import Role
-from indicators.permissions import role_required
-from reports import evaluation, evaluation_data
+from indicators.selectors import plans as plan_selectors
+from reports.evaluation import query as evaluation_query
+from reports.evaluation import rows as evaluation_rows
+from reports.evaluation import workbook
 
 EXPORT_ROLES = (Role.ANALYST, Role.REVIEWER, Role.LEADER, Role.ADMIN)
 
 
-def _evaluation(request: HttpRequest, slug: str, year: int) -> evaluation_data.Evaluation:
-    plan = selectors.plan_get(slug=slug)
-    query = evaluation_data.parse_query(
+def _evaluation(request: HttpRequest, slug: str, year: int) -> evaluation_rows.Evaluation:
+    plan = plan_selectors.plan_get(slug=slug)
+    query = evaluation_query.parse_query(
         plan, year, request.GET.get("quarter"), request.GET.get("as_of")
     )
-    return evaluation_data.evaluation(plan=plan, query=query)
+    return evaluation_rows.evaluation(plan=plan, query=query)
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -38,7 +40,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-def _refused(error: evaluation_data.BadQuery) -> HttpResponse:
+def _refused(error: evaluation_query.BadQuery) -> HttpResponse:
     return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
 
 
@@ -46,10 +48,10 @@ def _refused(error: evaluation_data.BadQuery) -> HttpResponse:
 def evaluation_workbook(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     try:
         ev = _evaluation(request, slug, year)
-    except evaluation_data.BadQuery as error:
+    except evaluation_query.BadQuery as error:
         return _refused(error)
     return _download(
-        evaluation.workbook_bytes(ev), evaluation.XLSX_TYPE, evaluation.file_name(ev, "xlsx")
+        workbook.workbook_bytes(ev), workbook.XLSX_TYPE, workbook.file_name(ev, "xlsx")
     )
 
 
@@ -57,6 +59,6 @@ def evaluation_workbook(request: HttpRequest, slug: str, year: int) -> HttpRespo
 def evaluation_csv(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     try:
         ev = _evaluation(request, slug, year)
-    except evaluation_data.BadQuery as error:
+    except evaluation_query.BadQuery as error:
         return _refused(error)
-    return _download(evaluation.csv_bytes(ev), evaluation.CSV_TYPE, evaluation.file_name(ev, "csv"))
+    return _download(workbook.csv_bytes(ev), workbook.CSV_TYPE, workbook.file_name(ev, "csv"))

@@ -25,7 +25,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators import calendar, selectors
+from indicators import access
+from indicators.domain import periods
 from indicators.models import (
     Actual,
     ActualState,
@@ -36,6 +37,8 @@ from indicators.models import (
     Responsibility,
     Stage,
 )
+from indicators.selectors import history as history_selectors
+from indicators.selectors import plans as plan_selectors
 from indicators.templatetags.indicator_tags import display_value
 
 # ---------------------------------------------------------------------------------------------
@@ -54,13 +57,15 @@ def _with_responsibilities(indicators: QuerySet[Indicator]) -> QuerySet[Indicato
 def reporting_map(indicators: Iterable[Indicator]) -> dict[int, list[Department]]:
     """Per indicator id, the departments that report it, as rows.
 
-    The rule is `selectors.reporting_departments` (the data source, by default the lead); the
+    The rule is `plan_selectors.reporting_departments` (the data source, by default the lead); the
     indicators must come with their responsibilities prefetched (`_with_responsibilities`).
     """
     result = {}
     for indicator in indicators:
         rows = {r.department.name: r.department for r in indicator.responsibilities.all()}
-        result[indicator.pk] = [rows[name] for name in selectors.reporting_departments(indicator)]
+        result[indicator.pk] = [
+            rows[name] for name in plan_selectors.reporting_departments(indicator)
+        ]
     return result
 
 
@@ -174,12 +179,12 @@ def figure(indicator: Indicator, value: Decimal | None, stage: Stage | None) -> 
 def submitted_actuals(*, user, filters: QueueFilters) -> QuerySet[Actual]:
     """Values waiting for review that `user` may see, filtered, oldest submission first."""
     actuals = (
-        selectors.actuals_visible_to(user)
+        access.actuals_visible_to(user)
         .filter(state=ActualState.SUBMITTED)
         .select_related("indicator__plan", "stage", "approved_stage", "updated_by")
     )
     if filters.department is not None:
-        reported = selectors.indicators_reported_by(filters.department).values("pk")
+        reported = plan_selectors.indicators_reported_by(filters.department).values("pk")
         actuals = actuals.filter(indicator__in=reported)
     if filters.year is not None:
         actuals = actuals.filter(year=filters.year)
@@ -227,7 +232,7 @@ def queue_rows(*, user, filters: QueueFilters, choices: QueueChoices) -> list[Qu
             QueueRow(
                 actual=actual,
                 departments=[d.name for d in choices.reporters.get(indicator.pk, [])],
-                period=calendar.period_label(actual.year, actual.quarter),
+                period=periods.period_label(actual.year, actual.quarter),
                 submitted=figure(indicator, actual.value, actual.stage),
                 in_force=(
                     figure(indicator, actual.approved_value, actual.approved_stage)
@@ -284,9 +289,9 @@ class CompletenessPeriod:
 def completeness_years(plan: Plan, today: date) -> list[int]:
     """The plan's years with at least one ended quarter, from its first reporting year on
     (the same periods 我的填报 asks for)."""
-    last_year, _quarter = calendar.last_ended_quarter(today)
+    last_year, _quarter = periods.last_ended_quarter(today)
     last_year = min(last_year, max([plan.baseline_year, *plan.milestone_years]))
-    return list(range(selectors.first_reporting_year(plan), last_year + 1))
+    return list(range(plan_selectors.first_reporting_year(plan), last_year + 1))
 
 
 def completeness_year(raw: str, years: list[int], today: date) -> tuple[int | None, str]:
@@ -302,7 +307,7 @@ def completeness_year(raw: str, years: list[int], today: date) -> tuple[int | No
 
 
 def ended_quarters(year: int, today: date) -> list[int]:
-    last_year, last_quarter = calendar.last_ended_quarter(today)
+    last_year, last_quarter = periods.last_ended_quarter(today)
     if year > last_year:
         return []
     return list(range(1, (last_quarter if year == last_year else 4) + 1))
@@ -310,7 +315,7 @@ def ended_quarters(year: int, today: date) -> list[int]:
 
 def due_by(year: int, quarter: int, days_after: int) -> datetime:
     """The first moment after the deadline day, in the county's time zone."""
-    day = calendar.deadline(year, quarter, days_after) + timedelta(days=1)
+    day = periods.deadline(year, quarter, days_after) + timedelta(days=1)
     return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
@@ -337,17 +342,17 @@ def completeness(*, plan: Plan, year: int, today: date) -> list[CompletenessPeri
         indicator__plan=plan, year=year, quarter__in=quarters, first_submitted_at__isnull=False
     ).values_list("indicator_id", "quarter", "first_submitted_at"):
         submitted[quarter][indicator_id] = when
-    periods = []
+    tallies = []
     for quarter in quarters:
-        deadline = calendar.deadline(year, quarter, plan.deadline_days)
+        deadline = periods.deadline(year, quarter, plan.deadline_days)
         limit = due_by(year, quarter, plan.deadline_days)
         rows = [
             (department, tally(owed[department.pk], submitted[quarter], limit))
             for department in departments
         ]
-        label = calendar.period_label(year, quarter)
-        periods.append(CompletenessPeriod(quarter, label, deadline, today > deadline, rows))
-    return periods
+        label = periods.period_label(year, quarter)
+        tallies.append(CompletenessPeriod(quarter, label, deadline, today > deadline, rows))
+    return tallies
 
 
 # ---------------------------------------------------------------------------------------------
@@ -366,15 +371,15 @@ class ShownStep:
 
 
 def actual_for_history(*, user, pk: int) -> Actual:
-    """The value, if `user` may see it (selectors.actuals_visible_to); 404 otherwise."""
-    actuals = selectors.actuals_visible_to(user).select_related(
+    """The value, if `user` may see it (access.actuals_visible_to); 404 otherwise."""
+    actuals = access.actuals_visible_to(user).select_related(
         "indicator__plan", "stage", "approved_stage", "approved_by"
     )
     return get_object_or_404(actuals, pk=pk)
 
 
 def history_steps(actual: Actual) -> list[ShownStep]:
-    """Every step of `actual`'s history (selectors.actual_history), oldest first, with states
+    """Every step of `actual`'s history (`actual_history`), oldest first, with states
     by their labels and attachments by their file names."""
     return [
         ShownStep(
@@ -387,7 +392,7 @@ def history_steps(actual: Actual) -> list[ShownStep]:
                 for name, label, old, new in step.changes
             ],
         )
-        for step in selectors.actual_history(actual)
+        for step in history_selectors.actual_history(actual)
     ]
 
 

@@ -3,7 +3,7 @@ charts, the API and the workbook all use. The codes themselves come from the pur
 
 from django.utils.translation import gettext_lazy as _
 
-from indicators import progress as p
+from indicators.domain import progress as p
 
 # In the order a report lists them: done first, then ahead of schedule down to regressing.
 STATUS_ORDER = (

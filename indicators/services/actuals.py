@@ -1,9 +1,9 @@
 """Writes of reported values (services): create, update, submit, approve, return.
 
 Every route (page, API, Excel upload) calls these, so the rules hold everywhere: who may act
-(domain.md §6), the one validation (validation.py), optimistic locking on `version`, and a
-history row for every change (django-simple-history: who, when, the new state, and why; the
-old state is the previous history row).
+(domain.md §6), the one validation (`indicators.domain.validation`), optimistic locking on
+`version`, and a history row for every change (django-simple-history: who, when, the new
+state, and why; the old state is the previous history row).
 """
 
 from dataclasses import dataclass
@@ -15,10 +15,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indicators import calendar, validation
+from indicators.access import user_department, user_role
+from indicators.domain import periods, validation
 from indicators.models import Actual, ActualState, Indicator, Role, Stage
-from indicators.selectors import reporting_departments, user_department, user_role
-from indicators.services import ServiceError
+from indicators.selectors.plans import reporting_departments
+from indicators.services.errors import ServiceError
 
 ALREADY_ENTERED = gettext_lazy("This period already has a value: change that one instead.")
 
@@ -100,7 +101,7 @@ def _locked(actual: Actual) -> Actual:
 
 
 def _previous(indicator: Indicator, year: int, quarter: int | None) -> Actual | None:
-    year, quarter = calendar.previous_period(year, quarter)
+    year, quarter = periods.previous_period(year, quarter)
     return Actual.objects.filter(indicator=indicator, year=year, quarter=quarter).first()
 
 
@@ -114,7 +115,7 @@ def _validate(indicator: Indicator, entry: Entry) -> Stage | None:
         stages=tuple(indicator.stages.values_list("label", flat=True)),
         first_year=plan.baseline_year,
         last_year=max([plan.baseline_year, *plan.milestone_years]),
-        today=calendar.today(),
+        today=periods.today(),
         previous_value=_figure(previous),
         previous_quarter=previous.quarter if previous else None,
     )

@@ -13,9 +13,14 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from indicators import calendar, selectors, uploads
+from indicators import access
+from indicators.access import role_required
+from indicators.domain import periods
 from indicators.models import Department, Plan, Role
-from indicators.permissions import role_required
+from indicators.selectors import plans as plan_selectors
+from indicators.uploads import reading as upload_reading
+from indicators.uploads import saving as upload_saving
+from indicators.uploads import template as upload_template
 
 PAGE = "indicators/upload/page.html"
 DRAFT, SUBMIT = "draft", "submit"
@@ -40,11 +45,11 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        periods = uploads.reportable_periods(plan)
+        reportable = upload_template.reportable_periods(plan)
         self.fields["period"].choices = [
-            (_period_value(*p), calendar.period_label(*p)) for p in periods
+            (_period_value(*p), periods.period_label(*p)) for p in reportable
         ]
-        current = calendar.last_ended_quarter(calendar.today())
+        current = periods.last_ended_quarter(periods.today())
         self.fields["period"].initial = _period_value(*current)
 
     def chosen_period(self) -> tuple[int, int | None]:
@@ -58,7 +63,7 @@ def _period_value(year: int, quarter: int | None) -> str:
 
 def _plan(request: HttpRequest) -> Plan | None:
     slug = request.GET.get("plan")
-    return selectors.plan_get(slug=slug) if slug else selectors.plan_first()
+    return plan_selectors.plan_get(slug=slug) if slug else plan_selectors.plan_first()
 
 
 @role_required(Role.CLERK, Role.ADMIN)
@@ -72,18 +77,22 @@ def download_template(request: HttpRequest) -> HttpResponse:
     except NoTemplate as error:
         context = {"message": str(error)}
         return render(request, "indicators/upload/download_refused.html", context, status=400)
-    template = uploads.template_for(plan=plan, department=department, year=year, quarter=quarter)
-    response = HttpResponse(uploads.build_workbook(template), content_type=uploads.XLSX_TYPE)
+    template = upload_template.template_for(
+        plan=plan, department=department, year=year, quarter=quarter
+    )
+    response = HttpResponse(
+        upload_template.build_workbook(template), content_type=upload_template.XLSX_TYPE
+    )
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=uploads.file_name(template)
+        as_attachment=True, filename=upload_template.file_name(template)
     )
     return response
 
 
 def _department(request: HttpRequest, plan: Plan) -> Department:
     """A clerk's own department; an administrator names one (?department=), else their own."""
-    own, name = selectors.user_department(request.user), request.GET.get("department")
-    if selectors.user_role(request.user) != Role.ADMIN:
+    own, name = access.user_department(request.user), request.GET.get("department")
+    if access.user_role(request.user) != Role.ADMIN:
         if own is None or (name and name != own.name):
             raise PermissionDenied(_("A clerk downloads only their own department's template."))
         return own
@@ -91,7 +100,7 @@ def _department(request: HttpRequest, plan: Plan) -> Department:
         if own is None:
             raise NoTemplate(_("Choose the department whose template you want."))
         return own
-    department = uploads.department_named(plan, name)
+    department = upload_template.department_named(plan, name)
     if department is None:
         raise NoTemplate(_("There is no department “%(name)s”.") % {"name": name})
     return department
@@ -99,17 +108,17 @@ def _department(request: HttpRequest, plan: Plan) -> Department:
 
 def _period(request: HttpRequest, plan: Plan) -> tuple[int, int | None]:
     """?year=&quarter= (0 = the whole year); each defaults to the quarter being reported now."""
-    default_year, default_quarter = calendar.last_ended_quarter(calendar.today())
+    default_year, default_quarter = periods.last_ended_quarter(periods.today())
     try:
         year = int(request.GET.get("year") or default_year)
         quarter = int(request.GET.get("quarter") or default_quarter)
     except ValueError as error:
         raise NoTemplate(_("The year and the quarter must be numbers.")) from error
     period = (year, quarter or None)
-    if quarter not in range(5) or period not in uploads.reportable_periods(plan):
+    if quarter not in range(5) or period not in upload_template.reportable_periods(plan):
         raise NoTemplate(
             _("There is no template for %(period)s: it is outside the plan or not over yet.")
-            % {"period": calendar.period_label(*period) if quarter in range(5) else year}
+            % {"period": periods.period_label(*period) if quarter in range(5) else year}
         )
     return period
 
@@ -127,12 +136,16 @@ def upload(request: HttpRequest) -> HttpResponse:
         return render(request, PAGE, context, status=400)
     submit = form.cleaned_data["action"] == SUBMIT
     try:
-        filled = uploads.read_upload(form.cleaned_data["file"])
+        filled = upload_reading.read_upload(form.cleaned_data["file"])
         year, quarter = form.chosen_period()
-        template = uploads.check_upload(filled, user=request.user, year=year, quarter=quarter)
-    except uploads.UploadRefused as refusal:
+        template = upload_reading.check_upload(
+            filled, user=request.user, year=year, quarter=quarter
+        )
+    except upload_template.UploadRefused as refusal:
         return render(request, PAGE, {**context, "refusal": refusal.message}, status=400)
-    outcome = uploads.save_rows(user=request.user, template=template, filled=filled, submit=submit)
+    outcome = upload_saving.save_rows(
+        user=request.user, template=template, filled=filled, submit=submit
+    )
     if outcome.errors:
         return render(request, PAGE, {**context, "row_errors": outcome.errors}, status=400)
     _report(request, outcome, submit)
@@ -142,21 +155,23 @@ def upload(request: HttpRequest) -> HttpResponse:
 def _download_context(request: HttpRequest, plan: Plan) -> dict:
     """What the download form offers: the years with a period that is over, the quarters (or
     the whole year), and for an administrator the departments (a clerk always gets their own)."""
-    is_admin = selectors.user_role(request.user) == Role.ADMIN
-    year, quarter = calendar.last_ended_quarter(calendar.today())
+    is_admin = access.user_role(request.user) == Role.ADMIN
+    year, quarter = periods.last_ended_quarter(periods.today())
     quarters = [(q, _("Q%(quarter)s") % {"quarter": q}) for q in (1, 2, 3, 4)]
     return {
         "plan": plan,
-        "download_years": sorted({y for y, _q in uploads.reportable_periods(plan)}, reverse=True),
+        "download_years": sorted(
+            {y for y, _q in upload_template.reportable_periods(plan)}, reverse=True
+        ),
         "download_quarters": [*quarters, (0, _("whole year"))],
         "default_year": year,
         "default_quarter": quarter,
         "departments": Department.objects.filter(county=plan.county) if is_admin else None,
-        "own_department": selectors.user_department(request.user),
+        "own_department": access.user_department(request.user),
     }
 
 
-def _report(request: HttpRequest, outcome: uploads.Outcome, submit: bool) -> None:
+def _report(request: HttpRequest, outcome: upload_saving.Outcome, submit: bool) -> None:
     """Tell the clerk what the upload did."""
     if submit:
         text = ngettext(

@@ -1,0 +1,323 @@
+"""The department's Excel template: its rows as plain data, then the protected workbook."""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from io import BytesIO
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from indicators.domain import meanings, periods
+from indicators.domain.formatting import plain
+from indicators.models import Actual, ActualState, Department, Indicator, Kind, Plan
+from indicators.selectors.plans import indicators_reported_by
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+# A department reports tens of indicators; reading stops here so that a small file that
+# unpacks to millions of rows cannot tie up the server.
+MAX_ROWS = 2000
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# Sheet protection keeps clerks from overwriting the printed cells by accident; it is not a
+# security measure (Excel's protection is easily lifted), so the password need not be secret.
+SHEET_PASSWORD = "lucounty"
+
+
+IDENTITY_SHEET = "_template"
+
+
+FORMAT = "1"
+
+
+NO_VERSION = 0  # passed for a row that had no value at download: no stored value has version 0
+
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF8D6")
+
+
+HEADER_FILL = PatternFill("solid", fgColor="E3E8EE")
+
+
+class UploadRefused(Exception):
+    """The whole upload is refused before any row is looked at; the message is for the user."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def cell_meaning(indicator: Indicator, quarter: int | None) -> str:
+    """The entry form's wording (`meanings.meaning`); for a milestone, with the stages to
+    choose from, since a cell cannot show the form's drop-down labels."""
+    text = meanings.meaning(indicator, quarter)
+    if indicator.kind == Kind.MILESTONE:
+        stages = "/".join(stage.label for stage in indicator.stages.all())
+        return _("%(meaning)s (choose: %(stages)s)") % {"meaning": text, "stages": stages}
+    return text
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    """One indicator of the template, with the period's value (if any) and the previous one's."""
+
+    indicator: Indicator
+    meaning: str
+    actual: Actual | None  # the period's value as it stands now
+    previous: Actual | None  # the previous period's value
+
+    @property
+    def stages(self) -> list[str]:
+        return [stage.label for stage in self.indicator.stages.all()]
+
+
+@dataclass(frozen=True)
+class Template:
+    plan: Plan
+    department: Department
+    year: int
+    quarter: int | None  # None: the whole year
+    rows: list[TemplateRow]
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint((r.indicator.code, r.indicator.printed_name) for r in self.rows)
+
+
+def fingerprint(pairs) -> str:
+    """A digest of the indicator rows, (code, printed name) in order: any row added, removed,
+    moved or renamed changes it."""
+    text = "\n".join(f"{code}\t{name}" for code, name in pairs)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def department_named(plan: Plan, name: str) -> Department | None:
+    return Department.objects.filter(county=plan.county, name=name).first()
+
+
+def reportable_periods(plan: Plan) -> list[tuple[int, int | None]]:
+    """The plan's periods that are over, newest first: each year's whole-year figure, then its
+    quarters from the fourth down."""
+    today, last = periods.today(), max([plan.baseline_year, *plan.milestone_years])
+    candidates = [
+        (year, quarter)
+        for year in range(last, plan.baseline_year - 1, -1)
+        for quarter in (None, 4, 3, 2, 1)
+    ]
+    return [p for p in candidates if periods.has_ended(*p, today)]
+
+
+def template_for(*, plan: Plan, department: Department, year: int, quarter: int | None) -> Template:
+    """The department's indicators of the plan in plan order, with this period's and the
+    previous period's values. Queries: indicators, their stages, the two periods' values."""
+    indicators = list(
+        indicators_reported_by(department).filter(plan=plan).prefetch_related("stages")
+    )
+    before = periods.previous_period(year, quarter)
+    # quarter=None matches a whole-year value (Django turns it into IS NULL).
+    both = Q(year=year, quarter=quarter) | Q(year=before[0], quarter=before[1])
+    actuals = Actual.objects.filter(both, indicator__in=indicators).select_related(
+        "stage", "approved_stage"
+    )
+    by_period = {(a.indicator_id, a.year, a.quarter): a for a in actuals}
+    rows = [
+        TemplateRow(
+            indicator=indicator,
+            meaning=cell_meaning(indicator, quarter),
+            actual=by_period.get((indicator.pk, year, quarter)),
+            previous=by_period.get((indicator.pk, *before)),
+        )
+        for indicator in indicators
+    ]
+    return Template(plan, department, year, quarter, rows)
+
+
+def _figure(actual: Actual | None):
+    """The previous period's figure: the one in force, else its latest entry; '-' when none."""
+    if actual is None:
+        return "-"
+    if actual.in_force:
+        return _cell_value(actual.approved_value, actual.approved_stage)
+    return _cell_value(actual.value, actual.stage)
+
+
+def _current(actual: Actual | None):
+    return None if actual is None else _cell_value(actual.value, actual.stage)
+
+
+def _cell_value(value: Decimal | None, stage):
+    if stage is not None:
+        return stage.label
+    return None if value is None else Decimal(plain(value))
+
+
+def _state(actual: Actual | None) -> str:
+    return str(ActualState(actual.state).label) if actual else _("not entered")
+
+
+def _source(row: TemplateRow) -> str:
+    """Prefilled so a clerk types it once: the value's own source, else last period's."""
+    for actual in (row.actual, row.previous):
+        if actual is not None:
+            return actual.source or actual.approved_source
+    return ""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: int
+    getter: Callable[[TemplateRow], object]
+    input: bool = False  # a cell the clerk fills in: unlocked
+
+
+COLUMNS = [
+    Column("code", gettext_lazy("Indicator code"), 28, lambda r: r.indicator.code),
+    Column("name", gettext_lazy("Indicator name"), 36, lambda r: r.indicator.printed_name),
+    Column("unit", gettext_lazy("Unit"), 8, lambda r: r.indicator.unit),
+    Column("meaning", gettext_lazy("Meaning of the value"), 36, lambda r: r.meaning),
+    Column("previous", gettext_lazy("Value last period"), 14, lambda r: _figure(r.previous)),
+    Column("current", gettext_lazy("Current value"), 14, lambda r: _current(r.actual)),
+    Column("state", gettext_lazy("Current state"), 10, lambda r: _state(r.actual)),
+    Column("value", gettext_lazy("Value or stage"), 16, lambda r: None, input=True),
+    Column("source", gettext_lazy("Data source"), 26, _source, input=True),
+    Column("note", gettext_lazy("Note"), 30, lambda r: None, input=True),
+    Column("reason", gettext_lazy("Reason for change"), 30, lambda r: None, input=True),
+]
+
+
+COLUMN_INDEX = {column.key: index for index, column in enumerate(COLUMNS)}
+
+
+def period_code(year: int, quarter: int | None) -> str:
+    """Short period for file names: 2026Q3, or 2026全年."""
+    return f"{year}Q{quarter}" if quarter else f"{year}{_('whole year')}"
+
+
+def file_name(template: Template) -> str:
+    return _("Reporting template-%(department)s-%(period)s.xlsx") % {
+        "department": template.department.name,
+        "period": period_code(template.year, template.quarter),
+    }
+
+
+def build_workbook(template: Template) -> bytes:
+    """The template as .xlsx bytes: the rows sheet (input cells unlocked, the rest protected),
+    an instructions sheet, and a very hidden sheet with the template's identity."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _sheet_title(template)
+    _write_rows(sheet, template.rows)
+    _add_stage_lists(sheet, template.rows)
+    _protect(sheet)
+    _write_instructions(workbook.create_sheet(_("Instructions")), template)
+    _write_identity(workbook.create_sheet(IDENTITY_SHEET), template, sheet.title)
+    # Sheets cannot be renamed, moved, added or unhidden: the upload finds them by name.
+    workbook.security = WorkbookProtection(workbookPassword=SHEET_PASSWORD, lockStructure=True)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(template: Template) -> str:
+    title = f"{template.department.name} {period_code(template.year, template.quarter)}"
+    return "".join(c for c in title if c not in "[]:*?/\\")[:31]
+
+
+def _write_rows(sheet, rows: list[TemplateRow]) -> None:
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index, value=str(column.header))
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[cell.column_letter].width = column.width
+    for number, row in enumerate(rows, start=2):
+        for index, column in enumerate(COLUMNS, start=1):
+            cell = sheet.cell(row=number, column=index, value=column.getter(row))
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if column.input:
+                cell.protection, cell.fill = Protection(locked=False), INPUT_FILL
+    sheet.freeze_panes = "A2"
+
+
+def _add_stage_lists(sheet, rows: list[TemplateRow]) -> None:
+    """A drop-down of the stages in the value cell of each milestone row (the upload checks
+    the stage anyway; a label with a comma or quote cannot be listed inline, so none is)."""
+    letter = sheet.cell(row=1, column=COLUMN_INDEX["value"] + 1).column_letter
+    for number, row in enumerate(rows, start=2):
+        stages = row.stages
+        if not stages or any("," in s or '"' in s for s in stages):
+            continue
+        validation = DataValidation(
+            type="list",
+            formula1='"{}"'.format(",".join(stages)),
+            allow_blank=True,
+            showErrorMessage=True,
+            error=_("Choose one of the stages in the list."),
+        )
+        sheet.add_data_validation(validation)
+        validation.add(f"{letter}{number}")
+
+
+def _protect(sheet) -> None:
+    sheet.protection.sheet = True
+    sheet.protection.password = SHEET_PASSWORD
+    # Resizing columns and rows harms nothing; inserting or deleting rows stays forbidden.
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+
+
+def _write_instructions(sheet, template: Template) -> None:
+    period = periods.period_label(template.year, template.quarter)
+    due = periods.deadline(template.year, template.quarter, template.plan.deadline_days)
+    lines = [
+        _("Reporting template: %(department)s, %(period)s")
+        % {"department": template.department.name, "period": period},
+        _("Due by %(date)s.") % {"date": due.isoformat()},
+        _("Fill in only the yellow cells; do not add, delete or move rows."),
+        _("A row whose value is left empty is not reported."),
+        _("Every value needs its data source."),
+        _("Changing an approved value needs a reason in the last column."),
+        _(
+            "On upload every row is checked; if any row has a problem, nothing is saved and "
+            "the problems are listed by row."
+        ),
+    ]
+    for number, line in enumerate(lines, start=1):
+        sheet.cell(row=number, column=1, value=line)
+    sheet.cell(row=1, column=1).font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 90
+    sheet.protection.sheet = True
+    sheet.protection.password = SHEET_PASSWORD
+
+
+def _write_identity(sheet, template: Template, rows_sheet: str) -> None:
+    """Which template this is, so an upload can be matched to its department, period and rows;
+    and the version of each value at download, so a change made since is not overwritten."""
+    identity = [
+        ("format", FORMAT),
+        ("plan", template.plan.slug),
+        ("department", template.department.name),
+        ("year", template.year),
+        ("quarter", template.quarter or 0),
+        ("fingerprint", template.fingerprint),
+        ("sheet", rows_sheet),
+        ("versions", None),
+    ]
+    versions = [(r.indicator.code, r.actual.version if r.actual else None) for r in template.rows]
+    for row in identity + versions:
+        sheet.append(row)
+    sheet.sheet_state = "veryHidden"
+    sheet.protection.sheet = True
+    sheet.protection.password = SHEET_PASSWORD

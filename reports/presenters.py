@@ -1,0 +1,323 @@
+"""Presentation of progress rows for the pages: cards, links, counts and tables of finished
+text. Nothing here reads the database or recomputes a status."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypedDict
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from indicators.domain import progress, statuses
+from indicators.domain.formatting import plain, rounded
+from indicators.models import (
+    Department,
+    Dimension,
+    Indicator,
+    Kind,
+    Plan,
+    ResponsibilityRole,
+    TaskIndicator,
+)
+from indicators.selectors import progress as progress_selectors
+from indicators.selectors.progress import ProgressRow
+from reports import charts
+from reports.selectors import (
+    IndicatorValueRow,
+    Overdue,
+    chart_indicator_data,
+    indicator_departments,
+    indicator_figures,
+    indicator_get,
+    indicator_spec,
+    indicator_tasks,
+    indicator_values,
+)
+from reports.wording import percent_shown
+
+
+def _ink(colour: str) -> str:
+    """Dark or white text, whichever reads better on the status colour (hex, no '#')."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
+    return "1f2933" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "ffffff"
+
+
+STATUS_INK = {status: _ink(colour) for status, colour in statuses.STATUS_COLOURS.items()}
+
+
+def shown(indicator: Indicator, value: Decimal | None, places: int | None = None) -> str | None:
+    """A number with its unit as a reader expects it ("36亿元", "5.2%", 零发生); computed
+    numbers (expected values) are rounded to `places`."""
+    if value is None:
+        return None
+    if indicator.kind == Kind.ZERO_EVENT and value == 0:
+        return _("None occurred")
+    text = plain(value) if places is None else rounded(value, places)
+    return f"{text}{indicator.unit}"
+
+
+class Card(TypedDict):
+    """An indicator's standing in a period, ready to print: texts, status and colours.
+
+    A plain dict rather than an object: a page prints hundreds of cards, and the template
+    engine finds a dict's keys at once where an attribute costs it a failed lookup first.
+    """
+
+    row: ProgressRow
+    code: str
+    name: str
+    dimension: Dimension
+    status: str
+    label: str
+    colour: str  # hex without '#', from statuses.STATUS_COLOURS
+    ink: str  # text colour on `colour`
+    value: str | None  # the value with its unit, or the stage reached
+    annualised: str | None  # the whole-year equivalent of a year-to-date total
+    annualised_note: str | None  # the same, as a note ("折算全年：36亿元")
+    expected_label: str
+    expected: str | None
+    ratio: str | None  # R as a percentage ("76.9")
+    flags: list[str]
+    provisional: bool  # includes a submitted, not yet approved value
+    baseline_missing: bool
+    url: str  # the indicator page, for the same period
+    leads: list[str]
+    lead_links: list[tuple[str, str | None]]  # (name, url of its page)
+    responsible: list[str]
+
+
+class Links:
+    """Links from a dashboard to indicator and department pages, keeping the period's query.
+
+    A page may link hundreds of indicators: each kind of link is reversed once, and the code
+    or id is then put in its place (reversing every link took a third of a 300-card page).
+    """
+
+    def __init__(self, slug: str, query: str, departments: dict[str, Department] | None = None):
+        self._indicator = reverse("reports:indicator", args=[slug, "0"])[:-2]
+        self._department = reverse("reports:department", args=[slug, 0])[:-2]
+        self._query = f"?{query}" if query else ""
+        self._departments = departments or {}
+
+    def indicator(self, code: str) -> str:
+        return f"{self._indicator}{code}/{self._query}"
+
+    def department(self, pk: int) -> str:
+        return f"{self._department}{pk}/{self._query}"
+
+    def lead(self, name: str) -> str | None:
+        """A lead department's page, when the department is known by that name."""
+        department = self._departments.get(name)
+        return self.department(department.pk) if department else None
+
+
+def card(row: ProgressRow, links: Links) -> Card:
+    """Format one progress row (no query)."""
+    ind, p = row.indicator, row.progress
+    if ind.kind == Kind.MILESTONE:
+        value = row.stage
+        expected_label = _("%(year)s target") % {"year": p.target_year} if p.target_year else ""
+        expected = p.target_stage
+    else:
+        value = shown(ind, p.value)
+        expected_label = _("Expected by schedule")
+        expected = shown(ind, p.expected, 2)
+    annualised = shown(ind, p.compared_value, 2) if progress.ANNUALISED in p.flags else None
+    return Card(
+        row=row,
+        code=ind.code,
+        name=ind.name,
+        dimension=ind.dimension,
+        status=p.status,
+        label=statuses.status_label(p.status),
+        colour=statuses.STATUS_COLOURS[p.status],
+        ink=STATUS_INK[p.status],
+        value=value,
+        annualised=annualised,
+        annualised_note=_("whole year: %(value)s") % {"value": annualised} if annualised else None,
+        expected_label=expected_label,
+        expected=expected,
+        ratio=percent_shown(p.ratio),
+        flags=[str(statuses.FLAG_LABELS[flag]) for flag in p.flags],
+        provisional=progress.PROVISIONAL in p.flags,
+        baseline_missing=progress.BASELINE_MISSING in p.flags,
+        url=links.indicator(ind.code),
+        leads=row.leads,
+        lead_links=[(name, links.lead(name)) for name in row.leads],
+        responsible=row.responsible,
+    )
+
+
+def cards(rows: list[ProgressRow], links: Links) -> list[Card]:
+    return [card(row, links) for row in rows]
+
+
+def counts_shown(counts: dict[str, int]) -> list[dict]:
+    """Status counts in report order with label and colours, for a legend or a list."""
+    return [
+        {
+            "status": status,
+            "label": statuses.status_label(status),
+            "colour": statuses.STATUS_COLOURS[status],
+            "ink": STATUS_INK[status],
+            "count": count,
+        }
+        for status, count in counts.items()
+    ]
+
+
+def by_dimension(items: list[Card]) -> list[dict]:
+    """Cards grouped by dimension, in plan order, with each dimension's counts."""
+    groups: dict[int, dict] = {}
+    for item in items:
+        dimension = item["dimension"]
+        group = groups.setdefault(dimension.pk, {"dimension": dimension, "cards": []})
+        group["cards"].append(item)
+    for group in groups.values():
+        group["counts"] = progress_selectors.status_counts(c["row"] for c in group["cards"])
+    return list(groups.values())
+
+
+# The statuses a leader must act on, in the order the overview lists them.
+ATTENTION = (progress.REGRESSING, progress.FAR_BEHIND, progress.FAILED, progress.OVERDUE)
+
+
+def attention(items: list[Card]) -> dict:
+    """The overview's lists: indicators by worrying status (only statuses that occur), and
+    the gaps in the plan itself (no lead department, no baseline)."""
+    by_status = defaultdict(list)
+    for item in items:
+        by_status[item["status"]].append(item)
+    return {
+        "statuses": [
+            {
+                "status": status,
+                "label": statuses.status_label(status),
+                "colour": statuses.STATUS_COLOURS[status],
+                "ink": STATUS_INK[status],
+                "cards": by_status[status],
+            }
+            for status in ATTENTION
+            if by_status[status]
+        ],
+        "without_lead": [item for item in items if not item["leads"]],
+        "without_baseline": [item for item in items if item["baseline_missing"]],
+    }
+
+
+def department_rows(
+    rows: list[ProgressRow], departments: dict[str, Department], overdue: list[Overdue]
+) -> list[dict]:
+    """Per department of the plan: its counts as lead (`counts_by_lead`), how many
+    indicators it shares as responsible, and its overdue values; lead departments first in
+    plan order, then the others in the county's order, and last the indicators without a lead
+    (department None). No query."""
+    responsible: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for name in row.responsible:
+            responsible[name] += 1
+    missing = {o.department.pk: o.missing for o in overdue}
+    result, seen = [], set()
+    for group in progress_selectors.counts_by_lead(rows):
+        name = group["department"]
+        seen.add(name)
+        result.append(_department_row(name, group["counts"], departments, responsible, missing))
+    for name in departments:
+        if name not in seen:
+            counts = statuses.empty_counts()
+            result.append(_department_row(name, counts, departments, responsible, missing))
+    # counts_by_lead puts the indicators without a lead last; keep them last
+    result.sort(key=lambda r: r["department"] is None)
+    return result
+
+
+def _department_row(name, counts, departments, responsible, missing) -> dict:
+    department = departments.get(name) if name else None
+    return {
+        "department": department,
+        "name": name,
+        "counts": counts,
+        "lead": sum(counts.values()),
+        "responsible": responsible.get(name, 0) if name else 0,
+        "missing": missing.get(department.pk, 0) if department else 0,
+    }
+
+
+def departments_table(
+    rows: list[ProgressRow], departments: dict[str, Department], overdue: list[Overdue]
+) -> dict:
+    """The departments page's table: a column for each status some department has (a narrower
+    table on a phone), in report order, and per row (`department_rows`) its counts in them."""
+    table = department_rows(rows, departments, overdue)
+    used = {status for row in table for status, count in row["counts"].items() if count}
+    columns = [c for c in counts_shown(statuses.empty_counts()) if c["status"] in used]
+    for row in table:
+        row["cells"] = [(c["status"], row["counts"][c["status"]]) for c in columns]
+    return {"columns": columns, "rows": table}
+
+
+def department_cards(items: list[Card], name: str) -> tuple[list[Card], list[Card]]:
+    """A department's indicators: those it leads, and those it shares as responsible."""
+    lead = [item for item in items if name in item["leads"]]
+    shared = [item for item in items if name in item["responsible"]]
+    return lead, shared
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    """Everything the indicator page shows, read and evaluated."""
+
+    indicator: Indicator
+    card: Card  # the standing, formatted as on the other dashboards
+    progress: progress.Progress
+    completion: str | None  # C_k as a percentage
+    time_progress: str | None  # τ as a percentage
+    target: str | None  # the current milestone's target, with its unit
+    baseline: str | None  # the plan's baseline with its unit; None where the plan has none
+    targets: list[tuple[int, str]]  # every target: (year, value with its unit, or stage)
+    leads: list[Department]
+    responsible: list[Department]
+    tasks: list[TaskIndicator]
+    values: list[IndicatorValueRow]
+    figure: dict  # the plotly figure (reports.charts.indicator_figure)
+
+
+def indicator_page(
+    *, plan: Plan, code: str, user, year: int, quarter: int | None, include_pending: bool
+) -> IndicatorPage:
+    """The indicator page for a period: 4 queries for the indicator, 1 for its figures, 1
+    for its tasks and 2–3 for the values the user may see, whatever the plan's size."""
+    indicator = indicator_get(plan=plan, code=code)
+    spec = indicator_spec(indicator, plan.baseline_year)
+    figures = indicator_figures(indicator, include_pending)
+    result, stage = progress_selectors.evaluate_period(spec, figures, year, quarter)
+    roles = indicator_departments(indicator)
+    leads, responsible = roles[ResponsibilityRole.LEAD], roles[ResponsibilityRole.RESPONSIBLE]
+    row = ProgressRow(
+        indicator=indicator,
+        progress=result,
+        stage=stage,
+        leads=[d.name for d in leads],
+        responsible=[d.name for d in responsible],
+    )
+    data = chart_indicator_data(indicator, spec, result, figures, (year, quarter))
+    return IndicatorPage(
+        indicator=indicator,
+        # The page links its departments itself; the card gives the standing's texts.
+        card=card(row, Links(plan.slug, "", {d.name: d for d in leads})),
+        progress=result,
+        completion=percent_shown(result.completion),
+        time_progress=percent_shown(result.time_progress),
+        target=result.target_stage or shown(indicator, result.target_value),
+        baseline=shown(indicator, indicator.baseline),
+        targets=[
+            (t.year, t.stage.label if t.stage else shown(indicator, t.value))
+            for t in indicator.targets.all()
+        ],
+        leads=leads,
+        responsible=responsible,
+        tasks=indicator_tasks(indicator),
+        values=indicator_values(indicator, user),
+        figure=charts.indicator_figure(data),
+    )
