@@ -1,11 +1,20 @@
-"""Who may see and do what (domain.md §6): the user's role and department, the values they
-may see, and the checks that pages and the API ask."""
+"""Who may see and do what (domain.md §6, §8): the one home that pages, the API, the upload,
+exports, attachments and the admin all ask.
 
+A user has a role (a Django group), a scope region (none: the whole platform) and, for a
+clerk, a department whose region is their scope. A user sees the plans of their scope region
+and of the regions below it, and nothing of a sibling's or a parent's. Every check compares
+ids, never names: every county has a 县人社局. What a user may not see answers 404, as if it
+did not exist; what they may see but not do answers 403.
+"""
+
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
@@ -13,12 +22,175 @@ from indicators.models import (
     Actual,
     ActualState,
     Department,
+    Indicator,
+    Plan,
     Profile,
+    Region,
     Role,
 )
 from indicators.selectors.plans import indicators_reported_by
 
 NO_ROLE = _("Your account has no role on this platform; ask an administrator.")
+REVIEWERS = (Role.REVIEWER, Role.ADMIN)
+# Regions nest at most four deep (province › city › county › town): a region and the three
+# levels below it are reached through at most three parent links.
+DEPTH = 3
+
+
+@dataclass(frozen=True)
+class Actor:
+    """What access needs to know of a user, read once per request."""
+
+    role: str | None
+    region_id: int | None  # the scope; None: the whole platform
+    department_id: int | None  # a clerk's department
+
+    @property
+    def everywhere(self) -> bool:
+        return self.region_id is None
+
+
+NOBODY = Actor(None, None, None)
+
+
+def actor(user) -> Actor:
+    """The user's role, scope and department (two queries, then cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return NOBODY
+    cached = getattr(user, "_lucounty_actor", None)
+    if cached is None:
+        names = {group.name for group in user.groups.all()}
+        role = next((role for role in Role.values if role in names), None)
+        profile = Profile.objects.filter(user=user).values("region_id", "department_id").first()
+        profile = profile or {"region_id": None, "department_id": None}
+        cached = Actor(role, profile["region_id"], profile["department_id"])
+        user._lucounty_actor = cached
+    return cached
+
+
+def forget(user) -> None:
+    """Drop the cached actor after the user's role or scope changed."""
+    user.__dict__.pop("_lucounty_actor", None)
+
+
+def user_role(user) -> str | None:
+    """The user's role (its group name), or None for a user without one."""
+    return actor(user).role
+
+
+def user_department(user) -> Department | None:
+    department_id = actor(user).department_id
+    return Department.objects.filter(pk=department_id).first() if department_id else None
+
+
+def within(field: str, region_id: int) -> Q:
+    """Rows whose region (reached through `field`, e.g. "region" or "indicator__plan__region")
+    is `region_id` or lies below it."""
+    query = Q(**{f"{field}_id": region_id})
+    for depth in range(1, DEPTH + 1):
+        query |= Q(**{f"{field}{'__parent' * depth}_id": region_id})
+    return query
+
+
+def _scoped(queryset: QuerySet, field: str, user) -> QuerySet:
+    who = actor(user)
+    if who.role is None:
+        return queryset.none()
+    return queryset if who.everywhere else queryset.filter(within(field, who.region_id))
+
+
+# --- What a user may see ------------------------------------------------------------------
+
+
+def regions_visible_to(user) -> QuerySet[Region]:
+    """The user's scope region and every region below it."""
+    who = actor(user)
+    if who.role is None:
+        return Region.objects.none()
+    if who.everywhere:
+        return Region.objects.all()
+    query = Q(pk=who.region_id)
+    for depth in range(1, DEPTH + 1):
+        query |= Q(**{f"{'parent__' * (depth - 1)}parent_id": who.region_id})
+    return Region.objects.filter(query)
+
+
+def plans_visible_to(user) -> QuerySet[Plan]:
+    """The plans of the user's scope region and of the regions below it."""
+    return _scoped(Plan.objects.all(), "region", user)
+
+
+def plan_for(user, slug: str) -> Plan:
+    """The plan with this slug if the user may see it; 404 otherwise (another region's plan
+    does not exist for them)."""
+    return get_object_or_404(plans_visible_to(user).select_related("region"), slug=slug)
+
+
+def departments_visible_to(user) -> QuerySet[Department]:
+    return _scoped(Department.objects.select_related("region"), "region", user)
+
+
+def department_in(region: Region, name: str) -> Department | None:
+    """A department by its name, always within a region (names repeat across counties)."""
+    return Department.objects.filter(region=region, name=name).first()
+
+
+IN_FORCE = Q(approved_value__isnull=False) | Q(approved_stage__isnull=False)
+
+
+def actuals_visible_to(user) -> QuerySet[Actual]:
+    """The values a user may see (domain.md §6), within their scope: reviewers and
+    administrators every value; a clerk their own department's values and every approved
+    figure; leaders and analysts approved figures and submissions (not drafts or returns)."""
+    who = actor(user)
+    actuals = _scoped(Actual.objects.all(), "indicator__plan__region", user)
+    if who.role in REVIEWERS:
+        return actuals
+    if who.role == Role.CLERK:
+        own = indicators_reported_by(who.department_id).values("pk")
+        return actuals.filter(IN_FORCE | Q(indicator__in=own))
+    if who.role in (Role.LEADER, Role.ANALYST):
+        return actuals.filter(IN_FORCE | Q(state=ActualState.SUBMITTED))
+    return actuals.none()
+
+
+# --- What a user may do -------------------------------------------------------------------
+
+
+def may_see_plan(user, plan: Plan) -> bool:
+    return plans_visible_to(user).filter(pk=plan.pk).exists()
+
+
+def reports(user, indicator: Indicator) -> bool:
+    """Whether the user enters this indicator's values: a clerk of a reporting department, or
+    an administrator whose scope holds the plan."""
+    who = actor(user)
+    if who.role == Role.ADMIN:
+        return may_see_plan(user, indicator.plan)
+    return (
+        who.role == Role.CLERK
+        and indicators_reported_by(who.department_id).filter(pk=indicator.pk).exists()
+    )
+
+
+def reviews(user, plan: Plan) -> bool:
+    """Whether the user approves and returns this plan's values: a reviewer or an
+    administrator whose scope holds the plan."""
+    return actor(user).role in REVIEWERS and may_see_plan(user, plan)
+
+
+def administers(user, region_id: int | None) -> bool:
+    """Whether the user administers this region: a platform administrator everything, a
+    regional one their region and the regions below it."""
+    who = actor(user)
+    if who.role != Role.ADMIN:
+        return False
+    if who.everywhere:
+        return True
+    return region_id is not None and regions_visible_to(user).filter(pk=region_id).exists()
+
+
+# --- The checks pages and the API ask -----------------------------------------------------
 
 
 class HasRole(BasePermission):
@@ -48,35 +220,3 @@ def role_required(*roles: str):
         return wrapped
 
     return decorator
-
-
-def user_role(user) -> str | None:
-    """The user's role (its group name), or None for a user without one."""
-    if not user.is_authenticated:
-        return None
-    names = {group.name for group in user.groups.all()}
-    return next((role for role in Role.values if role in names), None)
-
-
-def user_department(user) -> Department | None:
-    profile = Profile.objects.filter(user=user).select_related("department").first()
-    return profile.department if profile else None
-
-
-IN_FORCE = Q(approved_value__isnull=False) | Q(approved_stage__isnull=False)
-
-
-def actuals_visible_to(user) -> QuerySet[Actual]:
-    """The values a user may see (domain.md §6): reviewers and administrators everything;
-    a clerk their own department's values and every approved figure; leaders and analysts
-    approved figures and submissions (not drafts or returned values)."""
-    role = user_role(user)
-    actuals = Actual.objects.all()
-    if role in (Role.REVIEWER, Role.ADMIN):
-        return actuals
-    if role == Role.CLERK:
-        own = indicators_reported_by(user_department(user)).values("pk")
-        return actuals.filter(IN_FORCE | Q(indicator__in=own))
-    if role in (Role.LEADER, Role.ANALYST):
-        return actuals.filter(IN_FORCE | Q(state=ActualState.SUBMITTED))
-    return actuals.none()

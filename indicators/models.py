@@ -10,13 +10,54 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from indicators.domain import regions
+
 DECIMAL = {"max_digits": 20, "decimal_places": 4}
+
+
+class Region(models.Model):
+    """A 行政区划 (domain.md §8): a province, city, county or town, by its GB/T 2260 code.
+
+    Regions are written by `add_region`/`load_regions` (services.regions), which check the code
+    and the parent; codes are never reused for another place, so a region is never deleted
+    while anything belongs to it (PROTECT)."""
+
+    code = models.CharField(_("code"), max_length=9, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    level = models.CharField(
+        _("level"),
+        max_length=10,
+        choices=[(level, regions.LEVEL_LABELS[level]) for level in regions.LEVELS],
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent region"),
+    )
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=regions.LEVELS), name="region_level_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
 
 
 class Plan(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    county = models.CharField(_("county"), max_length=60)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="plans", verbose_name=_("region")
+    )
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
     milestone_years = models.JSONField(_("milestone years"), default=list)
     source_document = models.CharField(_("source document"), max_length=300, blank=True)
@@ -179,7 +220,12 @@ class DepartmentKind(models.TextChoices):
 
 
 class Department(models.Model):
-    county = models.CharField(_("county"), max_length=60)
+    """A unit that leads, shares or reports indicators; its name is unique within its region
+    only (every county has a 县人社局), so a name is always looked up within a region."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="departments", verbose_name=_("region")
+    )
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=10, choices=DepartmentKind.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -187,9 +233,11 @@ class Department(models.Model):
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
-        ordering = ["county", "order", "id"]
+        ordering = ["region__code", "order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["county", "name"], name="department_unique_name"),
+            models.UniqueConstraint(
+                fields=["region", "name"], name="department_unique_name_in_region"
+            ),
         ]
 
     def __str__(self):
@@ -485,7 +533,8 @@ class Role(models.TextChoices):
 
 
 class Profile(models.Model):
-    """What the platform knows about a user beyond Django's auth: their department."""
+    """What the platform knows about a user beyond Django's auth: their scope region (none:
+    the whole platform) and, for a clerk, their department (whose region is their scope)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -500,6 +549,15 @@ class Profile(models.Model):
         blank=True,
         related_name="members",
         verbose_name=_("department"),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("scope region"),
+        help_text=_("empty: the whole platform"),
     )
 
     class Meta:

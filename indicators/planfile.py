@@ -91,7 +91,7 @@ class ProjectData:
 class PlanData:
     slug: str
     name: str
-    county: str
+    region: str  # the region's code (GB/T 2260)
     baseline_year: int
     milestone_years: tuple[int, ...]
     source_document: str
@@ -163,7 +163,7 @@ class _Reader:
         return PlanData(
             slug=str(self.require(head, "slug", "plan", "")),
             name=str(self.require(head, "name", "plan", "")),
-            county=str(self.require(head, "county", "plan", "")),
+            region=self.region_code(head),
             baseline_year=int(baseline_year),
             milestone_years=tuple(int(y) for y in head.get("milestone_years") or ()),
             source_document=str(head.get("source_document") or ""),
@@ -173,6 +173,19 @@ class _Reader:
             indicators=indicators,
             projects=projects,
         )
+
+    def region_code(self, head: dict) -> str:
+        """The plan's region by its code: six ASCII digits (a county's, city's or province's)."""
+        if "county" in head:
+            self.fail(
+                "plan", _("“county” is replaced by “region”, the region's code (e.g. 441523)")
+            )
+        code = self.require(head, "region", "plan", "")
+        code = str(code) if isinstance(code, int) and not isinstance(code, bool) else code
+        if not (isinstance(code, str) and len(code) == 6 and code.isascii() and code.isdigit()):
+            self.fail("plan", _('region must be a six-digit region code, e.g. "441523"'))
+            return ""
+        return code
 
     def check_unique(self, values: list, where: str, what: str) -> None:
         seen = set()

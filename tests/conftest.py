@@ -13,6 +13,7 @@ from indicators.services.users import user_set_role
 from tests.browser import browser, page  # noqa: F401 (fixtures)
 
 PLAN_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "luhe-garment-2025-2030.yaml"
+REGIONS_FILE = PLAN_FILE.parent / "regions.csv"
 PLAN_SLUG = "luhe-garment"
 
 
@@ -28,6 +29,7 @@ def _test_settings(settings):
 
 
 def load_luhe_plan():
+    call_command("load_regions", str(REGIONS_FILE), stdout=StringIO())
     call_command("load_plan", str(PLAN_FILE), stdout=StringIO())
     return Plan.objects.get(slug=PLAN_SLUG)
 

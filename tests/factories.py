@@ -14,24 +14,44 @@ from indicators.models import (
     Indicator,
     Kind,
     Plan,
+    Region,
     Responsibility,
     Stage,
     Target,
 )
+from indicators.services.regions import RegionData, region_save
 
 KINDS = ["level", "cumulative", "annual_total", "rate", "zero_event", "milestone"]
 
 
-def make_synthetic_plan(n: int, slug: str = "synthetic") -> Plan:
+# A real county-level chain for synthetic plans, apart from 陆河's: 湖北省 › 武汉市 › 江岸区.
+SYNTHETIC_REGIONS = [
+    RegionData("420000", "湖北省", "province"),
+    RegionData("420100", "武汉市", "city", "420000"),
+    RegionData("420102", "江岸区", "county", "420100"),
+]
+
+
+def synthetic_region() -> Region:
+    """The county-level region synthetic plans belong to (created on first use)."""
+    for data in SYNTHETIC_REGIONS:
+        region, _changed = region_save(data=data)
+    return region
+
+
+def make_synthetic_plan(n: int, slug: str = "synthetic", region: Region | None = None) -> Plan:
     """A plan of n indicators of every kind, 10 dimensions, 2028/2030 targets, a lead each."""
+    region = region or synthetic_region()
     plan = Plan.objects.create(
-        name=f"Synthetic {n}", slug=slug, county="测试县", baseline_year=2025,
+        name=f"Synthetic {n}", slug=slug, region=region, baseline_year=2025,
         milestone_years=[2028, 2030],
     )  # fmt: skip
     dimensions = Dimension.objects.bulk_create(
         Dimension(plan=plan, name=f"维度{d}", order=d) for d in range(1, 11)
     )
-    department = Department.objects.create(county="测试县", name="测试局", kind="bureau")
+    department, _new = Department.objects.get_or_create(
+        region=region, name="测试局", defaults={"kind": "bureau"}
+    )
     indicators = Indicator.objects.bulk_create(
         Indicator(
             plan=plan,

@@ -38,6 +38,7 @@ def test_plans_shape(api):
         {
             "slug": PLAN_SLUG,
             "name": "陆河县服装产业高质量发展规划（2025—2030年）（征求意见稿）",
+            "region": {"code": "441523", "name": "陆河县", "level": "county"},
             "county": "陆河县",
             "baseline_year": 2025,
             "milestone_years": [2028, 2030, 2035],
@@ -84,7 +85,7 @@ def test_task_shape(api):
 
 def test_departments_shape(api):
     rows = api.get("/api/v1/departments/").json()
-    assert rows[0] == {"name": "县科工局", "kind": "bureau"}
+    assert rows[0] == {"name": "县科工局", "kind": "bureau", "region": "441523"}
 
 
 def test_unknown_plan_is_404(api):
@@ -93,7 +94,8 @@ def test_unknown_plan_is_404(api):
 
 @pytest.mark.parametrize("url", ENDPOINTS[1:3])
 def test_plan_lists_cost_a_fixed_number_of_queries(api, url, django_assert_max_num_queries):
-    # session user + groups? no: force_authenticate; plan, indicators, stages, targets,
-    # responsibilities (tasks: plan, tasks, departments, indicators).
-    with django_assert_max_num_queries(6):
+    # force_authenticate: no session; groups (role) and profile (scope) 2; the plan (with its
+    # region) 1; indicators, stages, targets, responsibilities 4 (tasks: tasks, departments,
+    # indicators 3).
+    with django_assert_max_num_queries(7):
         assert api.get(url).status_code == 200

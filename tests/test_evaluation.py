@@ -491,8 +491,8 @@ def test_bad_parameters_are_refused_in_chinese(plan, analyst_client, url, messag
     assert response.content.decode() == message
 
 
-def test_a_plan_without_indicators_still_exports(analyst_client):
-    Plan.objects.create(name="空规划", slug="empty", county="测试县", baseline_year=2025,
+def test_a_plan_without_indicators_still_exports(plan, analyst_client):
+    Plan.objects.create(name="空规划", slug="empty", region=plan.region, baseline_year=2025,
                         milestone_years=[2028])  # fmt: skip
     wb = open_workbook(analyst_client.get("/reports/empty/evaluation/2026.xlsx"))
     assert wb.sheetnames == SHEETS
@@ -547,10 +547,10 @@ def test_csv_is_utf8_with_bom_and_matches_sheet_1(demo, analyst_client):
 
 # --- Query budget -----------------------------------------------------------------------------
 
-# session, user, groups (role) 3; the plan 1; progress rows 5 (indicators, targets, stages,
+# session, user, groups (role), profile (scope) 4; the plan 1; progress rows 5 (indicators, targets, stages,
 # responsibilities, entries); table targets 1; the year's values 1; projects 1; tasks 1 (their
 # departments and indicators are prefetched only when there are tasks: +2 for 陆河).
-QUERIES_WITHOUT_TASKS = 13
+QUERIES_WITHOUT_TASKS = 14
 
 
 @pytest.mark.parametrize("size", [30, 300])

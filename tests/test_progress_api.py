@@ -165,8 +165,9 @@ def test_query_count_does_not_grow_with_the_plan(leader, django_assert_max_num_q
     plan = make_synthetic_plan(size)
     client = APIClient()
     client.force_authenticate(leader)
-    # user's groups (role check), plan, indicators, stages, targets, responsibilities, actuals
-    with django_assert_max_num_queries(7):
+    # user's groups (role check), profile (scope), plan, indicators, stages, targets,
+    # responsibilities, actuals
+    with django_assert_max_num_queries(8):
         response = client.get(f"/api/v1/plans/{plan.slug}/progress/", {"year": 2026})
     assert len(response.json()["indicators"]) == size
 

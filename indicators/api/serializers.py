@@ -16,10 +16,25 @@ class PlainDecimalField(serializers.Field):
         return plain(value)
 
 
+class RegionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    parent = serializers.CharField(source="parent.code", default=None)
+
+
+class PlanRegionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+
+
 class PlanSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
-    county = serializers.CharField()
+    region = PlanRegionSerializer()
+    # The region's name, kept for clients written before regions (it was the county's name).
+    county = serializers.CharField(source="region.name")
     baseline_year = serializers.IntegerField()
     milestone_years = serializers.ListField(child=serializers.IntegerField())
 
@@ -92,6 +107,7 @@ class TaskSerializer(serializers.Serializer):
 class DepartmentSerializer(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.CharField()
+    region = serializers.CharField(source="region.code")
 
 
 class PeriodQuerySerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("plans/<slug:slug>/tasks/", views.TaskListApi.as_view(), name="api-tasks"),
     path("plans/<slug:slug>/progress/", views.ProgressApi.as_view(), name="api-progress"),
     path("departments/", views.DepartmentListApi.as_view(), name="api-departments"),
+    path("regions/", views.RegionListApi.as_view(), name="api-regions"),
     # Reported values: list and enter, one value, its transitions and its history.
     path("actuals/", actuals.ActualListApi.as_view(), name="api-actuals"),
     path("actuals/<int:pk>/", actuals.ActualDetailApi.as_view(), name="api-actual"),

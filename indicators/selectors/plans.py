@@ -3,10 +3,8 @@
 from collections.abc import Iterable
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 
 from indicators.models import (
-    Department,
     Indicator,
     Plan,
     Project,
@@ -18,22 +16,19 @@ from indicators.models import (
 )
 
 
-def plan_list() -> QuerySet[Plan]:
-    return Plan.objects.all()
-
-
-def plan_get(*, slug: str) -> Plan:
-    return get_object_or_404(Plan, slug=slug)
+def plans_by_region(plans: QuerySet[Plan]) -> list[dict]:
+    """Plans grouped by their region, regions by code, plans by name (one query)."""
+    groups: dict[int, dict] = {}
+    for plan in plans.select_related("region__parent").order_by("region__code", "name"):
+        group = groups.setdefault(plan.region_id, {"region": plan.region, "plans": []})
+        group["plans"].append(plan)
+    return list(groups.values())
 
 
 def first_reporting_year(plan: Plan) -> int:
     """Quarterly values are owed from the year after the baseline year: the plan's printed
     baseline already sums up the baseline year (its figures may still be entered)."""
     return plan.baseline_year + 1
-
-
-def plan_first() -> Plan | None:
-    return Plan.objects.order_by("pk").first()
 
 
 def indicator_tree(*, plan: Plan) -> QuerySet[Indicator]:
@@ -96,11 +91,6 @@ def project_list(*, plan: Plan) -> QuerySet[Project]:
     return Project.objects.filter(plan=plan).order_by("number")
 
 
-def department_list(*, county: str | None = None) -> QuerySet[Department]:
-    departments = Department.objects.all()
-    return departments.filter(county=county) if county else departments
-
-
 def table_years(indicators) -> list[int]:
     """The milestone years the plan's own table prints as columns (targets of origin `table`)."""
     return sorted({t.year for i in indicators for t in i.targets.all() if t.origin == "table"})
@@ -133,9 +123,9 @@ def reporting_departments(indicator: Indicator) -> list[str]:
     return departments_by_role(indicator)[ResponsibilityRole.DATA_SOURCE]
 
 
-def indicators_reported_by(department: Department | None) -> QuerySet[Indicator]:
-    """The indicators a department reports: where it is the data source, or the lead when no
-    data source is named (the same rule as `reporting_departments`)."""
+def indicators_reported_by(department) -> QuerySet[Indicator]:
+    """The indicators a department (a Department or its id) reports: where it is the data
+    source, or the lead when no data source is named (the rule of `reporting_departments`)."""
     if department is None:
         return Indicator.objects.none()
     named_source = Responsibility.objects.filter(role=ResponsibilityRole.DATA_SOURCE)

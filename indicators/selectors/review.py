@@ -72,7 +72,7 @@ def reporting_map(indicators: Iterable[Indicator]) -> dict[int, list[Department]
 def _departments_in(reporters: dict[int, list[Department]]) -> list[Department]:
     """Every department that reports at least one indicator, in the county's order."""
     unique = {d.pk: d for departments in reporters.values() for d in departments}
-    return sorted(unique.values(), key=lambda d: (d.county, d.order, d.pk))
+    return sorted(unique.values(), key=lambda d: (d.region_id, d.order, d.pk))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,10 +15,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indicators.access import user_department, user_role
+from indicators import access
 from indicators.domain import periods, validation
-from indicators.models import Actual, ActualState, Indicator, Role, Stage
-from indicators.selectors.plans import reporting_departments
+from indicators.models import Actual, ActualState, Indicator, Stage
 from indicators.services.errors import ServiceError
 
 ALREADY_ENTERED = gettext_lazy("This period already has a value: change that one instead.")
@@ -52,26 +51,13 @@ class Entry:
     note: str = ""
 
 
-def can_report(user, indicator: Indicator) -> bool:
-    """A clerk reports for the indicators whose data-source department is theirs."""
-    role = user_role(user)
-    if role == Role.ADMIN:
-        return True
-    department = user_department(user)
-    return (
-        role == Role.CLERK
-        and department is not None
-        and department.name in reporting_departments(indicator)
-    )
-
-
 def _require_reporter(user, indicator: Indicator) -> None:
-    if not can_report(user, indicator):
+    if not access.reports(user, indicator):
         raise NotAllowed(_("Only a data clerk of the reporting department may enter this value."))
 
 
-def _require_reviewer(user) -> None:
-    if user_role(user) not in (Role.REVIEWER, Role.ADMIN):
+def _require_reviewer(user, actual: Actual) -> None:
+    if not access.reviews(user, actual.indicator.plan):
         raise NotAllowed(_("Only a reviewer may approve or return values."))
 
 
@@ -231,7 +217,7 @@ def actual_submit(*, user, actual: Actual, version: int | None = None) -> Actual
 @transaction.atomic
 def actual_approve(*, user, actual: Actual, version: int | None = None) -> Actual:
     """Approve a submission: its figure comes into force."""
-    _require_reviewer(user)
+    _require_reviewer(user, actual)
     actual = _locked(actual)
     _check_version(actual, version)
     if actual.state != ActualState.SUBMITTED:
@@ -247,7 +233,7 @@ def actual_approve(*, user, actual: Actual, version: int | None = None) -> Actua
 @transaction.atomic
 def actual_return(*, user, actual: Actual, comment: str, version: int | None = None) -> Actual:
     """Return a submission to its clerk with a comment; a figure in force stays in force."""
-    _require_reviewer(user)
+    _require_reviewer(user, actual)
     if not comment.strip():
         raise Invalid({"comment": [_("Say why the value is returned.")]})
     actual = _locked(actual)

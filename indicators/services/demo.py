@@ -6,7 +6,7 @@ Every figure below is invented. Each one is stored with the source DEMO_SOURCE
 enters and submits it (`reporting.actual_create(..., submit=True)`), the demo reviewer
 `demo_review` approves it (`reporting.actual_approve`), so every value has the same checks
 (validation, the 50%-change note) and the same history as a real one. `demo_entry` has the
-administrator role because `can_report` lets an administrator report every indicator,
+administrator role because `access.reports` lets an administrator report every indicator,
 including the 16 the plan links to no department; both users have unusable passwords.
 
 The figures are chosen to be plausible for the plan (units, baselines, targets and kinds: an

@@ -12,6 +12,7 @@ from indicators.models import (
     Indicator,
     Plan,
     Project,
+    Region,
     Responsibility,
     ResponsibilityOrigin,
     ResponsibilityRole,
@@ -91,19 +92,20 @@ def plan_load(*, data: PlanData) -> tuple[Plan, LoadReport]:
     file makes the whole load fail and roll back.
     """
     sync = _Sync()
+    region = _plan_region(data)
     plan = sync.row(
         Plan,
         {"slug": data.slug},
         {
             "name": data.name,
-            "county": data.county,
+            "region": region,
             "baseline_year": data.baseline_year,
             "milestone_years": list(data.milestone_years),
             "source_document": data.source_document,
             "deadline_days": data.deadline_days,
         },
     )
-    departments = _load_departments(sync, data)
+    departments = _load_departments(sync, data, region)
     sync.make_room(
         Dimension.objects.filter(plan=plan),
         "name",
@@ -138,11 +140,28 @@ def plan_load(*, data: PlanData) -> tuple[Plan, LoadReport]:
     return plan, sync.report
 
 
-def _load_departments(sync: _Sync, data: PlanData) -> dict[str, Department]:
-    return {
-        name: sync.row(
-            Department, {"county": data.county, "name": name}, {"kind": kind, "order": order}
+def _plan_region(data: PlanData) -> Region:
+    """The region the file names, which must exist; a plan never moves to another region (its
+    departments, users and values belong to the one it has)."""
+    region = Region.objects.filter(code=data.region).first()
+    if region is None:
+        raise ServiceError(
+            _("Unknown region %(code)s: add it first (add_region or load_regions); not loaded.")
+            % {"code": data.region}
         )
+    current = Plan.objects.filter(slug=data.slug).exclude(region=region).first()
+    if current is not None:
+        raise ServiceError(
+            _("The plan “%(slug)s” belongs to %(region)s, not %(other)s; not loaded.")
+            % {"slug": data.slug, "region": current.region, "other": region}
+        )
+    return region
+
+
+def _load_departments(sync: _Sync, data: PlanData, region: Region) -> dict[str, Department]:
+    """The plan's departments, each looked up by name within the plan's region."""
+    return {
+        name: sync.row(Department, {"region": region, "name": name}, {"kind": kind, "order": order})
         for order, (name, kind) in enumerate(data.departments, start=1)
     }
 

@@ -8,9 +8,10 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from indicators import access
 from indicators.access import user_department, user_role
 from indicators.domain import periods
-from indicators.models import Department, Plan, Role
+from indicators.models import Department, Role
 from indicators.uploads.template import (
     COLUMN_INDEX,
     COLUMNS,
@@ -151,7 +152,7 @@ def _text(value) -> str:
 def check_upload(filled: Filled, *, user, year: int, quarter: int | None) -> Template:
     """Refuse a template of another department or period, for a period not yet over, or
     with altered rows; return the template as it stands now (the rows to save into)."""
-    plan = Plan.objects.filter(slug=filled.plan_slug).first()
+    plan = access.plans_visible_to(user).filter(slug=filled.plan_slug).first()
     department = department_named(plan, filled.department) if plan else None
     if department is None:
         raise UploadRefused(_not_template())

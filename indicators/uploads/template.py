@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from indicators import access
 from indicators.domain import meanings, periods
 from indicators.domain.formatting import plain
 from indicators.models import Actual, ActualState, Department, Indicator, Kind, Plan
@@ -103,7 +104,8 @@ def fingerprint(pairs) -> str:
 
 
 def department_named(plan: Plan, name: str) -> Department | None:
-    return Department.objects.filter(county=plan.county, name=name).first()
+    """The department of this name in the plan's region (names repeat across counties)."""
+    return access.department_in(plan.region, name)
 
 
 def reportable_periods(plan: Plan) -> list[tuple[int, int | None]]:

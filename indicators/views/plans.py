@@ -3,27 +3,33 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from indicators import access
 from indicators.access import role_required
 from indicators.selectors import plans as plan_selectors
 
 
 @role_required()
 def home(request: HttpRequest) -> HttpResponse:
-    plan = plan_selectors.plan_first()
-    if plan is None:
+    """The plan chooser: the plans the user may see, grouped by region; straight to the plan
+    when there is only one."""
+    groups = plan_selectors.plans_by_region(access.plans_visible_to(request.user))
+    plans = [plan for group in groups for plan in group["plans"]]
+    if not plans:
         return render(request, "indicators/no_plan.html")
-    return redirect("reports:overview", slug=plan.slug)
+    if len(plans) == 1:
+        return redirect("reports:overview", slug=plans[0].slug)
+    return render(request, "indicators/plan_chooser.html", {"groups": groups})
 
 
 @role_required()
 def indicator_table(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = plan_selectors.plan_get(slug=slug)
+    plan = access.plan_for(request.user, slug)
     table = plan_selectors.indicator_table(plan=plan)
     return render(request, "indicators/indicator_table.html", {"plan": plan, **table})
 
 
 @role_required()
 def task_list(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = plan_selectors.plan_get(slug=slug)
+    plan = access.plan_for(request.user, slug)
     tasks = plan_selectors.task_list(plan=plan)
     return render(request, "indicators/task_list.html", {"plan": plan, "tasks": tasks})

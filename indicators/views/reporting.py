@@ -45,7 +45,7 @@ def entry(request: HttpRequest, slug: str, code: str, year: int, quarter: int) -
     indicator = reporting_selectors.entry_indicator(slug=slug, code=code)
     if indicator is None or quarter not in (0, 1, 2, 3, 4):
         raise Http404
-    if not actual_services.can_report(request.user, indicator):
+    if not access.reports(request.user, indicator):
         raise PermissionDenied
     quarter = quarter or None  # 0 in the address is the whole year
     actual = reporting_selectors.entry_actual(indicator, year, quarter)

@@ -25,7 +25,6 @@ from indicators import access
 from indicators.access import role_required
 from indicators.domain import periods
 from indicators.models import Actual, Role
-from indicators.selectors import plans as plan_selectors
 from indicators.selectors import review as review_selectors
 from indicators.services import actuals as actual_services
 from indicators.services.errors import ServiceError
@@ -127,7 +126,7 @@ def decide(request: HttpRequest) -> HttpResponse:
 
 @role_required()
 def completeness(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = plan_selectors.plan_get(slug=slug)
+    plan = access.plan_for(request.user, slug)
     today = periods.today()
     years = review_selectors.completeness_years(plan, today)
     year, error = review_selectors.completeness_year(request.GET.get("year", ""), years, today)

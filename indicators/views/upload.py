@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -62,15 +63,29 @@ def _period_value(year: int, quarter: int | None) -> str:
 
 
 def _plan(request: HttpRequest) -> Plan | None:
+    """The plan named by ?plan= (404 outside the user's scope); without one, the user's only
+    plan, or None when they may see several (they choose) or none."""
     slug = request.GET.get("plan")
-    return plan_selectors.plan_get(slug=slug) if slug else plan_selectors.plan_first()
+    if slug:
+        return access.plan_for(request.user, slug)
+    plans = list(access.plans_visible_to(request.user).select_related("region")[:2])
+    return plans[0] if len(plans) == 1 else None
+
+
+def _choose(request: HttpRequest) -> HttpResponse:
+    """No plan named and several to choose from: the chooser, linking back here per plan."""
+    groups = plan_selectors.plans_by_region(access.plans_visible_to(request.user))
+    if not groups:
+        return render(request, "indicators/no_plan.html")
+    context = {"groups": groups, "choose_for": request.path}
+    return render(request, "indicators/plan_chooser.html", context)
 
 
 @role_required(Role.CLERK, Role.ADMIN)
 def download_template(request: HttpRequest) -> HttpResponse:
     plan = _plan(request)
     if plan is None:
-        return render(request, "indicators/no_plan.html")
+        return _choose(request)
     try:
         department = _department(request, plan)
         year, quarter = _period(request, plan)
@@ -127,7 +142,7 @@ def _period(request: HttpRequest, plan: Plan) -> tuple[int, int | None]:
 def upload(request: HttpRequest) -> HttpResponse:
     plan = _plan(request)
     if plan is None:
-        return render(request, "indicators/no_plan.html")
+        return _choose(request)
     form = UploadForm(request.POST or None, request.FILES or None, plan=plan)
     context = {"form": form, **_download_context(request, plan)}
     if request.method != "POST":
@@ -149,7 +164,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if outcome.errors:
         return render(request, PAGE, {**context, "row_errors": outcome.errors}, status=400)
     _report(request, outcome, submit)
-    return redirect("indicators:upload")
+    return redirect(f"{reverse('indicators:upload')}?plan={plan.slug}")
 
 
 def _download_context(request: HttpRequest, plan: Plan) -> dict:
@@ -166,7 +181,7 @@ def _download_context(request: HttpRequest, plan: Plan) -> dict:
         "download_quarters": [*quarters, (0, _("whole year"))],
         "default_year": year,
         "default_quarter": quarter,
-        "departments": Department.objects.filter(county=plan.county) if is_admin else None,
+        "departments": Department.objects.filter(region=plan.region) if is_admin else None,
         "own_department": access.user_department(request.user),
     }
 

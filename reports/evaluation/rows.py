@@ -111,7 +111,7 @@ def evaluation(*, plan: Plan, query: Query) -> Evaluation:
     )
     return Evaluation(
         plan_name=plan.name,
-        county=plan.county,
+        county=plan.region.name,
         baseline_year=plan.baseline_year,
         query=query,
         table_years=years,

@@ -17,7 +17,6 @@ from indicators import access
 from indicators.access import role_required
 from indicators.domain import periods, progress
 from indicators.models import Plan
-from indicators.selectors import plans as plan_selectors
 from indicators.selectors import progress as progress_selectors
 from reports import charts, forms, presenters, selectors, wording
 from reports.views.export import EXPORT_ROLES
@@ -71,7 +70,7 @@ def _render(request, template: str, plan: Plan, period: forms.Period, context: d
 
 @role_required()
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = plan_selectors.plan_get(slug=slug)
+    plan = access.plan_for(request.user, slug)
     period = _period(request, plan)
     rows = _rows(plan, period)
     items = presenters.cards(rows, _links(plan, period))
@@ -95,7 +94,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
 
 @role_required()
 def dimension(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    plan = plan_selectors.plan_get(slug=slug)
+    plan = access.plan_for(request.user, slug)
     chosen = selectors.dimension_get(plan=plan, pk=pk)
     period = _period(request, plan)
     # The engine evaluates the whole plan (a fixed cost); the page keeps this dimension's rows.
@@ -110,7 +109,7 @@ def dimension(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @role_required()
 def departments(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = plan_selectors.plan_get(slug=slug)
+    plan = access.plan_for(request.user, slug)
     period = _period(request, plan)
     rows = _rows(plan, period)
     tallies = selectors.completeness(plan=plan, year=period.year, today=periods.today())
@@ -121,7 +120,7 @@ def departments(request: HttpRequest, slug: str) -> HttpResponse:
 
 @role_required()
 def department(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    plan = plan_selectors.plan_get(slug=slug)
+    plan = access.plan_for(request.user, slug)
     departments = selectors.plan_departments(plan)
     chosen = selectors.department_get(departments, pk=pk)
     period = _period(request, plan)

@@ -14,9 +14,9 @@ reads (11, see `reports.evaluation.rows`).
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.http import content_disposition_header
 
+from indicators import access
 from indicators.access import role_required
 from indicators.models import Role
-from indicators.selectors import plans as plan_selectors
 from reports.evaluation import query as evaluation_query
 from reports.evaluation import rows as evaluation_rows
 from reports.evaluation import workbook
@@ -25,7 +25,7 @@ EXPORT_ROLES = (Role.ANALYST, Role.REVIEWER, Role.LEADER, Role.ADMIN)
 
 
 def _evaluation(request: HttpRequest, slug: str, year: int) -> evaluation_rows.Evaluation:
-    plan = plan_selectors.plan_get(slug=slug)
+    plan = access.plan_for(request.user, slug)
     query = evaluation_query.parse_query(
         plan, year, request.GET.get("quarter"), request.GET.get("as_of")
     )

@@ -14,16 +14,16 @@ see (2–3), and the navigation bar (2).
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from indicators import access
 from indicators.access import role_required
 from indicators.domain import periods
-from indicators.selectors import plans as plan_selectors
 from reports import forms, presenters
 from reports import selectors as dashboard
 
 
 @role_required()
 def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    plan = plan_selectors.plan_get(slug=slug)
+    plan = access.plan_for(request.user, slug)
     period = forms.period_from_params(
         request.GET, plan, lambda: dashboard.default_period(plan, periods.today())
     )
