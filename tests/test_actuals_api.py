@@ -84,8 +84,10 @@ MATRIX = {
     "detail of a draft":   (200,  404,  200,  404,  404,  403,  401),
     "detail of submitted": (200,  404,  200,  200,  200,  403,  401),
     "detail of approved":  (200,  200,  200,  200,  200,  403,  401),
-    "change":              (200,  403,  403,  403,  403,  403,  401),
-    "submit":              (200,  403,  403,  403,  403,  403,  401),
+    # another department's draft is not there for a clerk: 404 (leaders and analysts never
+    # write: their role is refused first, 403)
+    "change":              (200,  404,  403,  403,  403,  403,  401),
+    "submit":              (200,  404,  403,  403,  403,  403,  401),
     "approve":             (403,  403,  200,  403,  403,  403,  401),
     "return":              (403,  403,  200,  403,  403,  403,  401),
     "history of a draft":  (200,  404,  200,  404,  404,  403,  401),

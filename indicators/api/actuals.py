@@ -93,16 +93,20 @@ def with_related(actuals: QuerySet[Actual]) -> QuerySet[Actual]:
     )
 
 
-def plan_named(slug: str) -> Plan | None:
-    return Plan.objects.filter(slug=slug).first()
+def plan_named(user, slug: str) -> Plan | None:
+    """A plan the user may see; another region's plan is unknown to them."""
+    return access.plans_visible_to(user).filter(slug=slug).first()
 
 
 def indicator_coded(plan: Plan, code: str) -> Indicator | None:
     return Indicator.objects.filter(plan=plan, code=code).first()
 
 
-def department_named(name: str) -> Department | None:
-    return Department.objects.filter(name=name).first()
+def department_named(user, name: str, plan: Plan | None) -> list[Department]:
+    """The departments of this name the user may see, in the plan's region when one is named
+    (names repeat across counties)."""
+    departments = access.departments_visible_to(user).filter(name=name)
+    return list(departments.filter(region=plan.region) if plan else departments)
 
 
 def actual_for(user, pk: int) -> Actual:
@@ -110,9 +114,10 @@ def actual_for(user, pk: int) -> Actual:
     return get_object_or_404(with_related(access.actuals_visible_to(user)), pk=pk)
 
 
-def actual_to_act_on(pk: int) -> Actual:
-    """A value to write to: any existing one; whether the user may is the services' call."""
-    return get_object_or_404(with_related(Actual.objects.all()), pk=pk)
+def actual_to_act_on(user, pk: int) -> Actual:
+    """A value to write to, among those the user may see (404 otherwise); whether they may
+    change it is the services' call."""
+    return get_object_or_404(with_related(access.actuals_visible_to(user)), pk=pk)
 
 
 def actual_list(user, filters: dict) -> QuerySet[Actual]:
@@ -209,7 +214,7 @@ class CreateSerializer(EntryFields):
     quarter = serializers.IntegerField(allow_null=True, min_value=1, max_value=4)
 
     def validate(self, data: dict) -> dict:
-        plan = plan_named(data["plan"])
+        plan = plan_named(self.context["user"], data["plan"])
         if plan is None:
             raise serializers.ValidationError(
                 {"plan": [_("Unknown plan “%(plan)s”.") % {"plan": data["plan"]}]}
@@ -295,18 +300,27 @@ class ListQuerySerializer(serializers.Serializer):
     )
 
     def validate_plan(self, slug: str) -> Plan:
-        plan = plan_named(slug)
+        plan = plan_named(self.context["user"], slug)
         if plan is None:
             raise serializers.ValidationError(_("Unknown plan “%(plan)s”.") % {"plan": slug})
         return plan
 
-    def validate_department(self, name: str) -> Department:
-        department = department_named(name)
-        if department is None:
-            raise serializers.ValidationError(
-                _("No department is called “%(name)s”.") % {"name": name}
-            )
-        return department
+    def validate(self, data: dict) -> dict:
+        """The department is looked up within the plan's region (or the user's regions)."""
+        if "department" in data:
+            data["department"] = self._department(data["department"], data.get("plan"))
+        return data
+
+    def _department(self, name: str, plan: Plan | None) -> Department:
+        found = department_named(self.context["user"], name, plan)
+        if len(found) == 1:
+            return found[0]
+        message = (
+            _("Several regions have a department “%(name)s”: name the plan too.")
+            if found
+            else _("No department is called “%(name)s”.")
+        )
+        raise serializers.ValidationError({"department": [message % {"name": name}]})
 
 
 class HistoryStepSerializer(serializers.Serializer):
@@ -347,7 +361,7 @@ class ActualListApi(ActualApiView):
     acting_roles = {"POST": REPORTERS}
 
     def get(self, request: Request) -> Response:
-        query = ListQuerySerializer(data=request.query_params)
+        query = ListQuerySerializer(data=request.query_params, context={"user": request.user})
         query.is_valid(raise_exception=True)
         actuals = actual_list(request.user, query.validated_data)
         paginator = ActualPagination()
@@ -355,7 +369,7 @@ class ActualListApi(ActualApiView):
         return paginator.get_paginated_response(ActualSerializer(page, many=True).data)
 
     def post(self, request: Request) -> Response:
-        body = CreateSerializer(data=request.data)
+        body = CreateSerializer(data=request.data, context={"user": request.user})
         body.is_valid(raise_exception=True)
         actual = actual_services.actual_create(
             user=request.user,
@@ -375,7 +389,7 @@ class ActualDetailApi(ActualApiView):
         return Response(ActualSerializer(actual_for(request.user, pk)).data)
 
     def patch(self, request: Request, pk: int) -> Response:
-        actual = actual_to_act_on(pk)
+        actual = actual_to_act_on(request.user, pk)
         body = ChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         actual = actual_services.actual_update(
@@ -397,7 +411,7 @@ class ActualSubmitApi(ActualApiView):
         body.is_valid(raise_exception=True)
         actual = actual_services.actual_submit(
             user=request.user,
-            actual=actual_to_act_on(pk),
+            actual=actual_to_act_on(request.user, pk),
             version=body.validated_data.get("version"),
         )
         return _shown(actual)
@@ -412,7 +426,7 @@ class ActualApproveApi(ActualApiView):
         body.is_valid(raise_exception=True)
         actual = actual_services.actual_approve(
             user=request.user,
-            actual=actual_to_act_on(pk),
+            actual=actual_to_act_on(request.user, pk),
             version=body.validated_data.get("version"),
         )
         return _shown(actual)
@@ -427,7 +441,7 @@ class ActualReturnApi(ActualApiView):
         body.is_valid(raise_exception=True)
         actual = actual_services.actual_return(
             user=request.user,
-            actual=actual_to_act_on(pk),
+            actual=actual_to_act_on(request.user, pk),
             comment=body.validated_data["comment"],
             version=body.validated_data.get("version"),
         )

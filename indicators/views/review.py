@@ -77,7 +77,8 @@ def _decision(post) -> _Decision:
 
 def _carry_out(user, decision: _Decision) -> int:
     """Decide every value in one transaction: if any one fails, none changes."""
-    actuals = Actual.objects.select_related("indicator").in_bulk(list(decision.versions))
+    visible = access.actuals_visible_to(user).select_related("indicator__plan")
+    actuals = visible.in_bulk(list(decision.versions))
     with transaction.atomic():
         for pk, version in sorted(decision.versions.items()):
             actual = actuals.get(pk)
