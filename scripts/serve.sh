@@ -8,6 +8,7 @@ venv_install requirements.txt
 
 .venv/bin/python manage.py migrate --no-input
 .venv/bin/python manage.py collectstatic --no-input -v0
+.venv/bin/python manage.py load_regions fixtures/regions.csv  # 广东省 › 汕尾市 › 陆河县
 .venv/bin/python manage.py load_plan fixtures/luhe-garment-2025-2030.yaml
 .venv/bin/python manage.py seed_demo  # demo figures, marked as such: remove with remove_demo
 .venv/bin/python manage.py seed_demo_users
