@@ -86,12 +86,17 @@ class ReportingPeriod:
         return self.quarter or 0
 
 
-def reported_indicators(department: Department | None, *, every: bool) -> QuerySet[Indicator]:
-    """The department's indicators, or (`every`, for an administrator) every indicator that has
-    a reporting department; with plan and departments (2 queries)."""
-    if every:
+def reported_indicators(
+    department: Department | None, *, every: QuerySet[Plan] | None
+) -> QuerySet[Indicator]:
+    """The department's indicators, or (`every`: the plans an administrator may see) every
+    indicator of those plans that has a reporting department; with plan and departments (2
+    queries)."""
+    if every is not None:
         roles = (ResponsibilityRole.LEAD, ResponsibilityRole.DATA_SOURCE)
-        indicators = Indicator.objects.filter(responsibilities__role__in=roles).distinct()
+        indicators = Indicator.objects.filter(
+            plan__in=every, responsibilities__role__in=roles
+        ).distinct()
     else:
         indicators = indicators_reported_by(department)
     responsibilities = Responsibility.objects.select_related("department").order_by(
@@ -144,7 +149,7 @@ def _stored(indicators: list[Indicator], first_year: int) -> dict[tuple, dict]:
 
 
 def my_reporting(
-    *, department: Department | None, every: bool = False, on: date
+    *, department: Department | None, every: QuerySet[Plan] | None = None, on: date
 ) -> list[ReportingPeriod]:
     """What the department owes on `on`, per plan and period (3 queries whatever the number of
     indicators: indicators with plan, their departments, their stored values)."""
@@ -233,10 +238,10 @@ class Figure:
         return periods.period_label(self.year, self.quarter)
 
 
-def entry_indicator(*, slug: str, code: str) -> Indicator | None:
+def entry_indicator(*, plan: Plan, code: str) -> Indicator | None:
     """The indicator with its plan, stages, targets and departments (4 queries)."""
     return (
-        Indicator.objects.filter(plan__slug=slug, code=code)
+        Indicator.objects.filter(plan=plan, code=code)
         .select_related("plan")
         .prefetch_related(
             "stages",

@@ -109,11 +109,13 @@ class QueueFilters:
         return {key: str(value) for key, value in values.items() if value is not None}
 
 
-def queue_choices() -> QueueChoices:
-    """The departments that report something, the plans' years and the quarters (3 queries)."""
-    reporters = reporting_map(_with_responsibilities(Indicator.objects.all()))
+def queue_choices(user) -> QueueChoices:
+    """The departments that report something in the plans the user may see, those plans'
+    years and the quarters (3 queries)."""
+    plans = access.plans_visible_to(user)
+    reporters = reporting_map(_with_responsibilities(Indicator.objects.filter(plan__in=plans)))
     years = set()
-    for first, milestones in Plan.objects.values_list("baseline_year", "milestone_years"):
+    for first, milestones in plans.values_list("baseline_year", "milestone_years"):
         years.update(range(first, max([first, *milestones]) + 1))
     quarters = [(q, _("Q%(quarter)s") % {"quarter": q}) for q in (1, 2, 3, 4)]
     quarters.append((WHOLE_YEAR, _("Whole-year figure")))

@@ -26,14 +26,16 @@ from indicators.services import actuals as actual_services
 
 @role_required(Role.CLERK, Role.ADMIN)
 def my_reporting(request: HttpRequest) -> HttpResponse:
-    every = access.user_role(request.user) == Role.ADMIN
+    is_admin = access.user_role(request.user) == Role.ADMIN
+    # An administrator sees every value owed in the plans of their scope.
+    every = access.plans_visible_to(request.user) if is_admin else None
     department = access.user_department(request.user)
     today = periods.today()
     listed = reporting_selectors.my_reporting(department=department, every=every, on=today)
     context = {
         "periods": listed,
         "department": department,
-        "every": every,
+        "every": is_admin,
         "today": today,
         "several_plans": len({period.plan.pk for period in listed}) > 1,
     }
@@ -42,7 +44,9 @@ def my_reporting(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.CLERK, Role.ADMIN)
 def entry(request: HttpRequest, slug: str, code: str, year: int, quarter: int) -> HttpResponse:
-    indicator = reporting_selectors.entry_indicator(slug=slug, code=code)
+    indicator = reporting_selectors.entry_indicator(
+        plan=access.plan_for(request.user, slug), code=code
+    )
     if indicator is None or quarter not in (0, 1, 2, 3, 4):
         raise Http404
     if not access.reports(request.user, indicator):

@@ -35,7 +35,7 @@ APPROVE, RETURN = "approve", "return"
 
 @role_required(*REVIEWERS)
 def queue(request: HttpRequest) -> HttpResponse:
-    choices = review_selectors.queue_choices()
+    choices = review_selectors.queue_choices(request.user)
     filters = review_selectors.queue_filters(request.GET, choices)
     rows = review_selectors.queue_rows(user=request.user, filters=filters, choices=choices)
     context = {"choices": choices, "filters": filters, "rows": rows}
