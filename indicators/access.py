@@ -62,6 +62,10 @@ def actor(user) -> Actor:
         names = {group.name for group in user.groups.all()}
         role = next((role for role in Role.values if role in names), None)
         profile = Profile.objects.filter(user=user).values("region_id", "department_id").first()
+        if profile is None and not user.is_superuser:
+            # No profile, no scope: a user made outside add_user sees nothing until given one,
+            # rather than the whole platform.
+            role, profile = None, {}
         profile = profile or {"region_id": None, "department_id": None}
         cached = Actor(role, profile["region_id"], profile["department_id"])
         user._lucounty_actor = cached

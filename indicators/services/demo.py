@@ -277,7 +277,7 @@ def demo_seed(*, plan: Plan, rows=DEMO_ROWS) -> SeedReport:
     A row the services refuse (the plan was changed so that the figure no longer fits) stops
     the seeding with the indicator, the period and the reason, and nothing is saved.
     """
-    entry_user, review_user = (_demo_user(name, role) for name, role in DEMO_USERS)
+    entry_user, review_user = (_demo_user(name, role, plan) for name, role in DEMO_USERS)
     indicators = {i.code: i for i in Indicator.objects.filter(plan=plan).select_related("plan")}
     filled = Actual.objects.filter(indicator__plan=plan)
     present = set(filled.values_list("indicator__code", "year", "quarter"))
@@ -323,13 +323,15 @@ def _enter(indicator: Indicator, entry: Entry, entry_user, review_user) -> None:
     actual_approve(user=review_user, actual=actual)
 
 
-def _demo_user(username: str, role: str):
-    """The demo user, created with the role and an unusable password if need be; a user who
-    already has the role is left exactly as it is."""
+def _demo_user(username: str, role: str, plan: Plan):
+    """The demo user, created with the role in the plan's region and an unusable password if
+    need be; a user who already has the role is left exactly as it is."""
     user = get_user_model().objects.filter(username=username).first()
     if user is not None and user_role(user) == role:
         return user
-    user = user_set_role(username=username, role=role, department=None, password=None)
+    user = user_set_role(
+        username=username, role=role, department=None, password=None, region=plan.region
+    )
     if user.has_usable_password():
         user.set_unusable_password()
         user.save(update_fields=["password"])
