@@ -73,8 +73,9 @@ def actor(user) -> Actor:
 
 
 def forget(user) -> None:
-    """Drop the cached actor after the user's role or scope changed."""
+    """Drop what is cached on the user after their role or scope changed."""
     user.__dict__.pop("_lucounty_actor", None)
+    user.__dict__.pop("_lucounty_regions", None)
 
 
 def user_role(user) -> str | None:
@@ -88,11 +89,13 @@ def user_department(user) -> Department | None:
 
 
 def within(field: str, region_id: int) -> Q:
-    """Rows whose region (reached through `field`, e.g. "region" or "indicator__plan__region")
-    is `region_id` or lies below it."""
-    query = Q(**{f"{field}_id": region_id})
-    for depth in range(1, DEPTH + 1):
-        query |= Q(**{f"{field}{'__parent' * depth}_id": region_id})
+    """Rows whose region (reached through `field`, e.g. "region" or "indicator__plan__region";
+    "" for regions themselves) is `region_id` or lies below it."""
+    links = [field] if field else []
+    query = Q()
+    for depth in range(DEPTH + 1):
+        path = "__".join(links + ["parent"] * depth)
+        query |= Q(**{f"{path}_id" if path else "pk": region_id})
     return query
 
 
@@ -108,15 +111,24 @@ def _scoped(queryset: QuerySet, field: str, user) -> QuerySet:
 
 def regions_visible_to(user) -> QuerySet[Region]:
     """The user's scope region and every region below it."""
+    return _scoped(Region.objects.all(), "", user)
+
+
+def _region_ids(user) -> frozenset[int]:
+    """The ids of the regions in the user's scope (one query, then cached on the user), so
+    that checking many values of one request costs no query each."""
+    cached = getattr(user, "_lucounty_regions", None)
+    if cached is None:
+        cached = frozenset(regions_visible_to(user).values_list("pk", flat=True))
+        user._lucounty_regions = cached
+    return cached
+
+
+def _in_scope(user, region_id: int | None) -> bool:
     who = actor(user)
     if who.role is None:
-        return Region.objects.none()
-    if who.everywhere:
-        return Region.objects.all()
-    query = Q(pk=who.region_id)
-    for depth in range(1, DEPTH + 1):
-        query |= Q(**{f"{'parent__' * (depth - 1)}parent_id": who.region_id})
-    return Region.objects.filter(query)
+        return False
+    return who.everywhere or region_id in _region_ids(user)
 
 
 def plans_visible_to(user) -> QuerySet[Plan]:
@@ -162,7 +174,7 @@ def actuals_visible_to(user) -> QuerySet[Actual]:
 
 
 def may_see_plan(user, plan: Plan) -> bool:
-    return plans_visible_to(user).filter(pk=plan.pk).exists()
+    return _in_scope(user, plan.region_id)
 
 
 def reports(user, indicator: Indicator) -> bool:
@@ -186,12 +198,7 @@ def reviews(user, plan: Plan) -> bool:
 def administers(user, region_id: int | None) -> bool:
     """Whether the user administers this region: a platform administrator everything, a
     regional one their region and the regions below it."""
-    who = actor(user)
-    if who.role != Role.ADMIN:
-        return False
-    if who.everywhere:
-        return True
-    return region_id is not None and regions_visible_to(user).filter(pk=region_id).exists()
+    return actor(user).role == Role.ADMIN and _in_scope(user, region_id)
 
 
 # --- The checks pages and the API ask -----------------------------------------------------

@@ -107,8 +107,6 @@ def in_scope(user, path: str) -> Q:
     region_id = access.actor(user).region_id
     if region_id is None:
         return Q(pk__in=[])
-    if not path:
-        return Q(pk=region_id) | access.within("parent", region_id)
     return access.within(path, region_id)
 
 

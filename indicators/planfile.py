@@ -11,6 +11,8 @@ from pathlib import Path
 import yaml
 from django.utils.translation import gettext as _
 
+from indicators.domain import regions
+
 KINDS = {"level", "cumulative", "annual_total", "rate", "zero_event", "milestone"}
 DIRECTIONS = {"higher", "lower"}
 PATHS = {"linear", "geometric"}
@@ -175,14 +177,15 @@ class _Reader:
         )
 
     def region_code(self, head: dict) -> str:
-        """The plan's region by its code: six ASCII digits (a county's, city's or province's)."""
+        """The plan's region by its code, a province's, city's or county's (six digits)."""
         if "county" in head:
             self.fail(
                 "plan", _("“county” is replaced by “region”, the region's code (e.g. 441523)")
             )
         code = self.require(head, "region", "plan", "")
         code = str(code) if isinstance(code, int) and not isinstance(code, bool) else code
-        if not (isinstance(code, str) and len(code) == 6 and code.isascii() and code.isdigit()):
+        # A plan belongs to a province, a city or a county (the rules of domain/regions.py).
+        if not isinstance(code, str) or regions.level_of(code) in (None, regions.TOWN):
             self.fail("plan", _('region must be a six-digit region code, e.g. "441523"'))
             return ""
         return code
