@@ -26,6 +26,18 @@ class Migration(migrations.Migration):
                 to="indicators.region", verbose_name="region",
             ),
         ),
+        # A default first, so that going back re-creates the columns on existing rows (0004's
+        # reverse then fills them from the regions' names).
+        migrations.AlterField(
+            model_name="plan",
+            name="county",
+            field=models.CharField(default="", max_length=60, verbose_name="county"),
+        ),
+        migrations.AlterField(
+            model_name="department",
+            name="county",
+            field=models.CharField(default="", max_length=60, verbose_name="county"),
+        ),
         migrations.RemoveField(model_name="plan", name="county"),
         migrations.RemoveField(model_name="department", name="county"),
         migrations.AlterModelOptions(

@@ -53,16 +53,10 @@ def _check(data: RegionData, parent: Region | None) -> None:
 @transaction.atomic
 def region_save(*, data: RegionData) -> tuple[Region, bool]:
     """Create or update the region with this code; returns it and whether anything changed.
-
-    A code keeps its level: a code is never reused for another kind of place."""
+    (A code keeps its level: the code's shape fixes it, domain/regions.py.)"""
     parent = _parent(data)
     _check(data, parent)
     region = Region.objects.filter(code=data.code).first()
-    if region is not None and region.level != data.level:
-        raise ServiceError(
-            _("Region %(code)s is a %(old)s; a code never changes its level.")
-            % {"code": data.code, "old": regions.LEVEL_LABELS[region.level]}
-        )
     values = {"name": data.name.strip(), "level": data.level, "parent": parent}
     if region is None:
         return Region.objects.create(code=data.code, **values), True
