@@ -343,15 +343,13 @@ class ScopedChoices:
         """The queryset a foreign key to `model` offers, or None to keep Django's."""
         user, found = request.user, self.anchors(request)
         plan, indicator = found.get(Plan), found.get(Indicator)
-        everything = platform_admin(user)
-        if model is Plan:
-            return Plan.objects.all() if everything else access.plans_visible_to(user)
         if model is Region:
-            return Region.objects.all() if everything else access.regions_visible_to(user)
+            return Region.objects.filter(in_scope(user, ""))
         if model is Department:
+            departments = Department.objects.select_related("region")
             if plan is not None:
-                return Department.objects.filter(region_id=plan.region_id)
-            return Department.objects.all() if everything else access.departments_visible_to(user)
+                return departments.filter(region_id=plan.region_id)
+            return departments.filter(in_scope(user, "region"))
         if model is Stage and indicator is not None:
             return Stage.objects.filter(indicator=indicator)
         if model in (Dimension, Indicator, Project) and plan is not None:
@@ -363,19 +361,29 @@ class ScopedChoices:
         path = getattr(self.admin_site.get_model_admin(model), "region_path", None)
         return None if path is None else model._default_manager.filter(in_scope(user, path))
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def limited(self, db_field, request, kwargs: dict) -> dict:
+        """Django's arguments for a relation's form field, with the choices of `choices`."""
         if "queryset" not in kwargs:
             queryset = self.choices(request, db_field.related_model)
             if queryset is not None:
                 kwargs["queryset"] = queryset
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self.limited(db_field, request, kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Department:
+            # Every county has a 县统计局: each choice names its region.
+            field.label_from_instance = department_label
+        return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if "queryset" not in kwargs:
-            queryset = self.choices(request, db_field.related_model)
-            if queryset is not None:
-                kwargs["queryset"] = queryset
+        kwargs = self.limited(db_field, request, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def department_label(department: Department) -> str:
+    return f"{department.name}（{department.region.name}）"
 
 
 class ScopedAdmin(ScopedChoices):

@@ -228,6 +228,14 @@ def test_platform_admin_sees_both_counties(as_platform, world):
 # --- Drop-downs --------------------------------------------------------------------------
 
 
+def test_a_department_choice_names_its_region(as_platform, world):
+    # Both counties have a 县安全测试局: the platform admin's drop-down tells them apart.
+    page = as_platform.get(url("responsibility", view="add"))
+    assert page.status_code == 200
+    assert f"{DEPARTMENT}（陆河县）" in page.content.decode()
+    assert f"{DEPARTMENT}（汉阴县）" in page.content.decode()
+
+
 def test_regional_drop_downs_offer_only_their_county(as_luhe, world):
     luhe, hanyin = world.luhe, world.hanyin
     page = as_luhe.get(url("indicator", view="add"))
