@@ -70,6 +70,7 @@ def build(indicators: int):
     from indicators.services.users import user_set_role
     from tests.factories import add_quarterly_actuals, make_synthetic_plan
 
+    call_command("load_regions", str(LUHE_FILE.parent / "regions.csv"), stdout=StringIO())
     call_command("load_plan", str(LUHE_FILE), stdout=StringIO())
     luhe = Plan.objects.get(slug=LUHE)
     seeded = demo_seed(plan=luhe).entered

@@ -48,6 +48,7 @@ def build() -> tuple[list, object]:
     from tests.factories import add_quarterly_actuals, make_synthetic_plan
 
     quiet = StringIO()
+    call_command("load_regions", str(ROOT / "fixtures" / "regions.csv"), stdout=quiet)
     call_command("load_plan", str(ROOT / "fixtures" / "luhe-garment-2025-2030.yaml"), stdout=quiet)
     call_command("seed_demo", stdout=quiet)
     leader = user_set_role(username="bench", role="leader", department=None, password=None)

@@ -49,7 +49,8 @@ def plan(db):
 
 
 def _user(username, role, department=None):
-    dept = Department.objects.get(name=department) if department else None
+    # 陆河's department: other counties loaded by a test have departments of the same name.
+    dept = Department.objects.get(region__code="441523", name=department) if department else None
     return user_set_role(username=username, role=role, department=dept, password="pw-" + username)
 
 

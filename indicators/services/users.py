@@ -29,7 +29,7 @@ def _admin_group(role: str) -> Group:
     """The role's group; a regional administrator uses the admin site through the group's
     permissions on this app (a platform administrator is a superuser)."""
     group = Group.objects.get_or_create(name=role)[0]
-    if role == Role.ADMIN and not group.permissions.exists():
+    if role == Role.ADMIN:  # set each time, so that models added since are granted too
         group.permissions.set(Permission.objects.filter(content_type__app_label="indicators"))
     return group
 
