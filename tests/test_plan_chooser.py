@@ -95,3 +95,13 @@ def test_plan_pages_keep_their_budget_among_50_plans(
     # the page's own budget (as with one plan, tests/test_overview.py and friends) + the profile
     with django_assert_max_num_queries(21):
         assert client.get(url).status_code == 200
+
+
+def test_the_plan_bar_keeps_the_dashboards_period(client, plan, leader):
+    client.force_login(leader)
+    page = client.get(f"/plans/{plan.slug}/?year=2026&quarter=2").content.decode()
+    bar = page[
+        page.index('class="plan-bar"') : page.index("</nav>", page.index('class="plan-bar"'))
+    ]
+    assert f'href="/plans/{plan.slug}/departments/?year=2026&amp;quarter=2"' in bar
+    assert f'href="/plans/{plan.slug}/completeness/?year=2026"' in bar
