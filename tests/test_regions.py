@@ -103,13 +103,19 @@ def test_one_bad_row_loads_nothing(db, tmp_path):
         "610921,汉阴县,县,441500\n",
     )
     message = refused("load_regions", str(path))
-    assert "第 3 项（610921）" in message
+    assert "第 4 行（610921）" in message
     assert not Region.objects.filter(code__startswith="61").exists()
 
 
 def test_an_unknown_level_is_named_by_its_line(db, tmp_path):
     path = csv_file(tmp_path, "代码,名称,级别,上级代码\n610000,陕西省,自治区,\n")
     assert "第 2 行：未知的级别“自治区”" in refused("load_regions", str(path))
+
+
+def test_a_list_in_another_encoding_is_refused(db, tmp_path):
+    path = tmp_path / "regions.csv"
+    path.write_bytes("代码,名称,级别,上级代码\n610000,陕西省,省,\n".encode("gbk"))
+    assert "不是 UTF-8 编码的 CSV 文件" in refused("load_regions", str(path))
 
 
 def test_a_list_without_its_columns_is_refused(db, tmp_path):

@@ -13,7 +13,7 @@ from indicators.models import Region
 from indicators.services.errors import ServiceError
 
 # The columns of a region list (load_regions), by their printed header.
-COLUMNS = {"代码": "code", "名称": "name", "级别": "level", "上级代码": "parent"}
+COLUMNS = ("代码", "名称", "级别", "上级代码")
 LEVEL_WORDS = {"省": "province", "市": "city", "县": "county", "乡镇": "town"}
 
 
@@ -71,8 +71,13 @@ def region_save(*, data: RegionData) -> tuple[Region, bool]:
 def read_region_list(path: str | Path) -> list[RegionData]:
     """A region list: a UTF-8 CSV with the headers 代码, 名称, 级别 (省/市/县/乡镇) and 上级代码,
     parents before children. Every bad row is reported at once, with its line."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ServiceError(
+            _("The region list is not a UTF-8 CSV file: %(error)s") % {"error": exc}
+        ) from exc
     missing = [h for h in COLUMNS if rows and h not in rows[0]]
     if missing:
         raise ServiceError(_("Missing columns: %(columns)s") % {"columns": "、".join(missing)})
@@ -94,14 +99,15 @@ def read_region_list(path: str | Path) -> list[RegionData]:
 
 @transaction.atomic
 def regions_load(*, items: list[RegionData]) -> tuple[int, int]:
-    """Save every region of a list, all or nothing; returns (saved, changed)."""
+    """Save every region of a list (read by `read_region_list`: item n is the file's line
+    n + 1, after the header), all or nothing; returns (saved, changed)."""
     changed = 0
-    for index, data in enumerate(items, start=1):
+    for line, data in enumerate(items, start=2):
         try:
             changed += region_save(data=data)[1]
         except ServiceError as exc:
             raise ServiceError(
-                _("Item %(index)d (%(code)s): %(error)s")
-                % {"index": index, "code": data.code, "error": exc}
+                _("Line %(line)d (%(code)s): %(error)s")
+                % {"line": line, "code": data.code, "error": exc}
             ) from exc
     return len(items), changed
