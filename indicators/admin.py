@@ -30,6 +30,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from indicators import access, models
 from indicators.domain import regions
+from indicators.domain import targets as target_forms
 from indicators.models import (
     Actual,
     Department,
@@ -64,11 +65,7 @@ INDICATOR_OF_ANOTHER_PLAN = _(
 TARGET_YEAR_NOT_AFTER_BASELINE = _(
     "The target year must be after the plan's baseline year %(baseline_year)s."
 )
-STAGE_OF_ANOTHER_INDICATOR = _(
-    "The stage “%(stage)s” is not a stage of this indicator; choose one of its own stages."
-)
-MILESTONE_TARGET_IS_A_STAGE = _("A milestone indicator's target is a stage, not a value.")
-NUMERIC_TARGET_IS_A_VALUE = _("Only a milestone indicator's target is a stage; give a value.")
+REFERENCE_NEEDED = _("A target “in step with” another indicator needs that indicator.")
 KIND_FIXED_BY_ACTUALS = _(
     "This indicator already has reported values: it cannot change between milestone stages "
     "and numbers."
@@ -244,8 +241,12 @@ class IndicatorForm(ScopedForm):
 
 
 class TargetForm(ScopedForm):
-    """Target years come after the plan's baseline year; a milestone indicator's targets are
-    its own stages, any other indicator's are values (domain/progress.py, point 12)."""
+    """A target is typed as the table prints it; its form, numbers and stage are read from the
+    text by the one reader of plan tables (domain/targets.py), never typed separately. Target
+    years come after the plan's baseline year."""
+
+    class Meta:
+        fields = ["indicator", "year", "text", "reference", "tolerance", "origin", "clause"]
 
     def check(self):
         indicator = self.value("indicator")  # in an inline: the indicator being edited
@@ -256,13 +257,32 @@ class TargetForm(ScopedForm):
             self.add_error(
                 "year", TARGET_YEAR_NOT_AFTER_BASELINE % {"baseline_year": plan.baseline_year}
             )
-        stage, value = self.value("stage"), self.value("value")
-        if stage is not None and (indicator.pk is None or stage.indicator_id != indicator.pk):
-            self.add_error("stage", STAGE_OF_ANOTHER_INDICATOR % {"stage": stage})
-        elif stage is not None and indicator.kind != Kind.MILESTONE:
-            self.add_error("stage", NUMERIC_TARGET_IS_A_VALUE)
-        if value is not None and indicator.kind == Kind.MILESTONE:
-            self.add_error("value", MILESTONE_TARGET_IS_A_STAGE)
+        reference = self.value("reference")
+        if reference is not None and (plan is None or reference.plan_id != plan.pk):
+            self.add_error("reference", INDICATOR_OF_ANOTHER_PLAN % {"indicator": reference})
+        if self.value("text"):
+            self._read_text(indicator, reference)
+
+    def _read_text(self, indicator, reference) -> None:
+        stages = tuple(indicator.stages.values_list("label", flat=True)) if indicator.pk else ()
+        try:
+            read = target_forms.read_target(self.value("text"), stages)
+        except target_forms.TargetTextError as exc:
+            self.add_error("text", str(exc))
+            return
+        problem = target_forms.misfit(read, indicator.kind)
+        if read.form == target_forms.RELATIVE and reference is None:
+            self.add_error("reference", REFERENCE_NEEDED)
+        if problem:
+            self.add_error("text", problem)
+            return
+        target = self.instance
+        for name in ("form", "value", "lower", "upper", "strict"):
+            setattr(target, name, getattr(read, name))
+        target.compound = read.compound or ""
+        if read.tolerance is not None:
+            target.tolerance = read.tolerance
+        target.stage = indicator.stages.filter(label=read.stage).first() if read.stage else None
 
 
 class ResponsibilityForm(ScopedForm):
@@ -538,6 +558,7 @@ class StageInline(ScopedInline):
 
 class TargetInline(ScopedInline):
     model = models.Target
+    fk_name = "indicator"
     form = TargetForm
 
 
@@ -569,7 +590,7 @@ class StageAdmin(ScopedAdmin, admin.ModelAdmin):
 class TargetAdmin(ScopedAdmin, admin.ModelAdmin):
     region_path = "indicator__plan__region"
     form = TargetForm
-    list_display = ["indicator", "year", "value", "stage", "origin"]
+    list_display = ["indicator", "year", "text", "form", "origin"]
     list_filter = ["year", "origin"]
 
 
@@ -621,14 +642,8 @@ class TaskIndicatorAdmin(ScopedAdmin, admin.ModelAdmin):
     list_display = ["task", "indicator"]
 
 
-@admin.register(models.Actual)
-class ActualAdmin(ScopedAdmin, SimpleHistoryAdmin):
-    """View only: values change through the reporting services, which keep their history.
-    The history pages answer 404 for a value outside the user's region, as the others do."""
-
-    region_path = "indicator__plan__region"
-    list_display = ["indicator", "year", "quarter", "value", "stage", "state", "updated_at"]
-    list_filter = ["state", "year", "quarter"]
+class ViewOnly:
+    """Rows that change only through a service, which records who, when and why."""
 
     def has_add_permission(self, request):
         return False
@@ -638,6 +653,32 @@ class ActualAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.Assignment)
+class AssignmentAdmin(ViewOnly, ScopedAdmin, admin.ModelAdmin):
+    """Recorded on the indicator page or through the API (services.targets)."""
+
+    region_path = "indicator__plan__region"
+    list_display = ["indicator", "year", "value", "document", "recorded_by", "recorded_at"]
+
+
+@admin.register(models.Judgement)
+class JudgementAdmin(ViewOnly, ScopedAdmin, admin.ModelAdmin):
+    """Recorded on the indicator page or through the API (services.targets)."""
+
+    region_path = "indicator__plan__region"
+    list_display = ["indicator", "year", "met", "note", "recorded_by", "recorded_at"]
+
+
+@admin.register(models.Actual)
+class ActualAdmin(ViewOnly, ScopedAdmin, SimpleHistoryAdmin):
+    """View only: values change through the reporting services, which keep their history.
+    The history pages answer 404 for a value outside the user's region, as the others do."""
+
+    region_path = "indicator__plan__region"
+    list_display = ["indicator", "year", "quarter", "value", "stage", "state", "updated_at"]
+    list_filter = ["state", "year", "quarter"]
 
     def _in_scope_or_404(self, request, object_id) -> None:
         """SimpleHistoryAdmin reads history past get_queryset (for deleted rows): only a

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from indicators.domain import regions
@@ -62,7 +63,26 @@ class Plan(models.Model):
     milestone_years = models.JSONField(_("milestone years"), default=list)
     source_document = models.CharField(_("source document"), max_length=300, blank=True)
     deadline_days = models.PositiveSmallIntegerField(
-        _("reporting deadline (days after quarter end)"), default=15
+        _("reporting deadline (days after a period ends)"), default=15
+    )
+    # The statistics bureau's annual figures come out the next spring: a whole-year figure is
+    # due on this day of the year after (domain.md §10).
+    annual_deadline_month = models.PositiveSmallIntegerField(
+        _("annual figures due (month of the next year)"), default=3
+    )
+    annual_deadline_day = models.PositiveSmallIntegerField(
+        _("annual figures due (day)"), default=31
+    )
+    first_tracked_year = models.PositiveSmallIntegerField(
+        _("first tracked year"),
+        null=True,
+        blank=True,
+        help_text=_("empty: the year after the baseline year"),
+    )
+    example = models.BooleanField(
+        _("example data"),
+        default=False,
+        help_text=_("the figures are made up, to show how a plan is tracked"),
     )
 
     class Meta:
@@ -113,6 +133,15 @@ class Path(models.TextChoices):
     GEOMETRIC = "geometric", _("geometric (compound growth)")
 
 
+class Frequency(models.TextChoices):
+    """How often an indicator is reported (domain.md §10); the codes are periods.FREQUENCIES."""
+
+    MONTHLY = "monthly", pgettext_lazy("frequency", "monthly")
+    QUARTERLY = "quarterly", pgettext_lazy("frequency", "quarterly")
+    HALF_YEARLY = "half_yearly", pgettext_lazy("frequency", "half-yearly")
+    ANNUAL = "annual", pgettext_lazy("frequency", "annual")
+
+
 class Indicator(models.Model):
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan")
@@ -130,9 +159,25 @@ class Indicator(models.Model):
     )
     path = models.CharField(_("path"), max_length=10, choices=Path.choices, default=Path.LINEAR)
     binding = models.BooleanField(_("binding"), default=False)
+    frequency = models.CharField(
+        _("reporting frequency"),
+        max_length=12,
+        choices=Frequency.choices,
+        default=Frequency.QUARTERLY,
+    )
+    may_be_negative = models.BooleanField(
+        _("may fall below zero"),
+        default=False,
+        help_text=_("an amount such as a balance that the plan allows to be negative"),
+    )
     baseline = models.DecimalField(_("baseline"), null=True, blank=True, **DECIMAL)
+    baseline_text = models.CharField(
+        _("baseline as printed"), max_length=60, blank=True, help_text=_("empty: the number")
+    )
     baseline_note = models.CharField(_("baseline note"), max_length=200, blank=True)
     reason = models.CharField(_("why this kind and path"), max_length=300, blank=True)
+    catalogue_code = models.CharField(_("catalogue code"), max_length=30, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("indicator")
@@ -146,6 +191,9 @@ class Indicator(models.Model):
                 condition=Q(direction__in=Direction.values), name="indicator_direction_valid"
             ),
             models.CheckConstraint(condition=Q(path__in=Path.values), name="indicator_path_valid"),
+            models.CheckConstraint(
+                condition=Q(frequency__in=Frequency.values), name="indicator_frequency_valid"
+            ),
         ]
 
     def __str__(self):
@@ -184,12 +232,53 @@ class Origin(models.TextChoices):
     TEXT = "text", _("the plan text")
 
 
+class Form(models.TextChoices):
+    """How a target is printed and therefore evaluated (domain.md §9)."""
+
+    PLAIN = "plain", _("a value to reach")
+    AT_LEAST = "at_least", _("at least")
+    AT_MOST = "at_most", _("at most")
+    ABOUT = "about", _("about")
+    BETWEEN = "between", _("between")
+    PER_YEAR = "per_year", _("yearly average")
+    TOTAL = "total", _("total over the period")
+    ASSIGNED = "assigned", _("as assigned from above")
+    RELATIVE = "relative", _("in step with another indicator")
+    QUALITATIVE = "qualitative", _("qualitative")
+
+
+class Compound(models.TextChoices):
+    GROWTH = "growth", _("growth")
+    REDUCTION = "reduction", _("reduction")
+
+
 class Target(models.Model):
+    """One cell of the plan's table (or a target stated in its text): the text as printed, and
+    the form read from it. `value` is T; `lower`/`upper` bound a range; `reference` is the
+    indicator a `relative` target keeps in step with."""
+
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
     )
     year = models.PositiveSmallIntegerField(_("year"))
+    text = models.CharField(_("target as printed"), max_length=60)
+    form = models.CharField(_("form"), max_length=12, choices=Form.choices, default=Form.PLAIN)
     value = models.DecimalField(_("value"), null=True, blank=True, **DECIMAL)
+    lower = models.DecimalField(_("lower bound"), null=True, blank=True, **DECIMAL)
+    upper = models.DecimalField(_("upper bound"), null=True, blank=True, **DECIMAL)
+    strict = models.BooleanField(_("strict"), default=False)
+    tolerance = models.DecimalField(_("tolerance"), null=True, blank=True, **DECIMAL)
+    compound = models.CharField(
+        _("growth or reduction"), max_length=10, blank=True, choices=Compound.choices
+    )
+    reference = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("referenced indicator"),
+    )
     stage = models.ForeignKey(
         Stage, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("stage")
     )
@@ -202,10 +291,24 @@ class Target(models.Model):
         ordering = ["indicator", "year"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="target_unique_year"),
+            models.CheckConstraint(condition=Q(form__in=Form.values), name="target_form_valid"),
+            # A number or a stage, never both; the forms without a number have neither.
             models.CheckConstraint(
-                condition=Q(value__isnull=False, stage__isnull=True)
-                | Q(value__isnull=True, stage__isnull=False),
-                name="target_value_xor_stage",
+                condition=Q(value__isnull=True) | Q(stage__isnull=True),
+                name="target_value_or_stage",
+            ),
+            models.CheckConstraint(
+                condition=~Q(form="plain") | Q(value__isnull=False) | Q(stage__isnull=False),
+                name="target_plain_has_value",
+            ),
+            models.CheckConstraint(
+                condition=~Q(form="between")
+                | Q(lower__isnull=False, upper__isnull=False, lower__lt=models.F("upper")),
+                name="target_between_bounds",
+            ),
+            models.CheckConstraint(
+                condition=~Q(form="relative") | Q(reference__isnull=False),
+                name="target_relative_reference",
             ),
         ]
 
@@ -352,14 +455,16 @@ class ResponsibilityRole(models.TextChoices):
 
 class ResponsibilityOrigin(models.TextChoices):
     TASK = "task", _("the task clause")
+    TABLE = "table", _("the indicator table")
     ADMIN = "admin", _("an administrator's decision")
 
 
 class Responsibility(models.Model):
     """A department's role for an indicator, and where that role came from.
 
-    Rows of origin `task` are rewritten by every plan load from the task links; rows of origin
-    `admin` are decisions taken in the admin and are never touched by a load.
+    Rows of origin `table` (the table's 牵头单位/责任单位/数据来源单位 columns) and `task` are
+    rewritten by every plan load; rows of origin `admin` are decisions taken in the admin and are
+    never touched by a load.
     """
 
     indicator = models.ForeignKey(
@@ -393,7 +498,7 @@ class Responsibility(models.Model):
                 fields=["indicator", "department", "role"], name="responsibility_unique"
             ),
             models.CheckConstraint(
-                condition=Q(origin=ResponsibilityOrigin.ADMIN) | Q(task__isnull=False),
+                condition=~Q(origin=ResponsibilityOrigin.TASK) | Q(task__isnull=False),
                 name="responsibility_task_origin_has_task",
             ),
         ]
@@ -520,6 +625,73 @@ class Actual(models.Model):
     def in_force(self) -> bool:
         """Whether an approved figure stands for this period."""
         return self.approved_value is not None or self.approved_stage_id is not None
+
+
+class Assignment(models.Model):
+    """The value a higher level assigned for one year to an `assigned` target (完成市下达任务):
+    recorded during the plan by a reviewer or an administrator, with the assigning document."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("indicator"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("assigned value"), **DECIMAL)
+    document = models.CharField(_("assigning document"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+    history = HistoricalRecords(verbose_name=_("historical assignment"))
+
+    class Meta:
+        verbose_name = _("assigned value")
+        verbose_name_plural = _("assigned values")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="assignment_unique_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.year}"
+
+
+class Judgement(models.Model):
+    """A reviewer's judgement of a `qualitative` target for one year: met (达到) or not."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="judgements",
+        verbose_name=_("indicator"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    met = models.BooleanField(_("met"))
+    note = models.CharField(_("note"), max_length=1000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+    history = HistoricalRecords(verbose_name=_("historical judgement"))
+
+    class Meta:
+        verbose_name = _("judgement")
+        verbose_name_plural = _("judgements")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="judgement_unique_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.year}"
 
 
 class Role(models.TextChoices):

@@ -1,25 +1,101 @@
-"""Read a plan file (YAML, see docs/plan-file.md) into checked plain data.
+"""Read a plan file into checked plain data: a YAML file (docs/plan-file.md) or the plan
+workbook (an .xlsx of the plan's own table, `indicators.planbook`).
 
-No database here: `read_plan_file` returns a `PlanData` or raises `PlanFileError` with every
-problem found, in Chinese, so a county official can correct the file.
+Both come in as the same nested mapping and are checked here, once, by one set of rules: every
+key is known, every value has its type and fits its database column, targets are read as
+printed (domain.md §9), and every reference resolves. No database here: `read_plan_file`
+returns a `PlanData` or raises `PlanFileError` listing every problem, each with the line (YAML)
+or the cell (workbook) it is about, in Chinese, so a county official can correct the file.
 """
 
+from __future__ import annotations
+
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import yaml
 from django.utils.translation import gettext as _
 
-from indicators.domain import regions
+from indicators import models
+from indicators.domain import periods, regions
+from indicators.domain import targets as forms
 
-KINDS = {"level", "cumulative", "annual_total", "rate", "zero_event", "milestone"}
-DIRECTIONS = {"higher", "lower"}
-PATHS = {"linear", "geometric"}
-DEPARTMENT_KINDS = {"bureau", "town", "other"}
-ORIGINS = {"table", "text"}
+KINDS = ("level", "cumulative", "annual_total", "rate", "zero_event", "milestone")
+DIRECTIONS = ("higher", "lower")
+PATHS = ("linear", "geometric")
+DEPARTMENT_KINDS = ("bureau", "town", "other")
+ORIGINS = ("table", "text")
 # A table target's clause, unless the file names one: the plan's own heading of its table.
 TABLE_CLAUSE = "具体指标表"
+# Codes and slugs go into URLs: ASCII letters, digits, - and _ only.
+ASCII_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+# "3月31日" as a table prints it, or "03-31".
+MONTH_DAY = re.compile(r"^(?:(\d{1,2})月(\d{1,2})日|(\d{1,2})-(\d{1,2}))$")
+# Forms whose target is a number to reach or hold (as opposed to a range, a judgement …).
+NUMBER_FORMS = (forms.PLAIN, forms.AT_LEAST, forms.AT_MOST, forms.ABOUT)
+COMPOUND_FORMS = (forms.PER_YEAR, forms.TOTAL)
+# An indicator named for a fall (单位GDP能耗降低) reports the size of the fall.
+REDUCTION_WORDS = ("降低", "下降", "减少")
+
+TOP_KEYS = ("plan", "departments", "dimensions", "indicators", "projects")
+PLAN_KEYS = (
+    "slug",
+    "name",
+    "region",
+    "baseline_year",
+    "milestone_years",
+    "source_document",
+    "deadline_days",
+    "annual_deadline",
+    "first_tracked_year",
+    "example",
+)
+DEPARTMENT_KEYS = ("name", "kind")
+INDICATOR_KEYS = (
+    "code",
+    "code_derived",
+    "dimension",
+    "name",
+    "unit",
+    "kind",
+    "direction",
+    "path",
+    "binding",
+    "frequency",
+    "may_be_negative",
+    "baseline",
+    "baseline_text",
+    "baseline_note",
+    "reason",
+    "note",
+    "catalogue_code",
+    "tolerance",
+    "reference",
+    "stages",
+    "lead",
+    "responsible",
+    "data_source",
+    "targets",
+)
+TARGET_KEYS = ("year", "text", "value", "stage", "origin", "clause")
+PROJECT_KEYS = ("number", "name", "tasks")
+# `task_targets`: targets a task's text states for things that are not table indicators, kept
+# in the file for the record (docs/decisions.md); nothing is tracked from them.
+TASK_KEYS = (
+    "name",
+    "text",
+    "clause",
+    "lead",
+    "lead_inferred",
+    "responsible",
+    "indicators",
+    "task_targets",
+)
+LINK_KEYS = ("code", "code_or_name", "clause")
 
 
 class PlanFileError(Exception):
@@ -42,10 +118,18 @@ _DecimalLoader.add_constructor(
 @dataclass(frozen=True)
 class TargetData:
     year: int
+    text: str  # the cell exactly as printed
+    form: str
     value: Decimal | None
     stage: str | None
     origin: str
     clause: str
+    lower: Decimal | None = None
+    upper: Decimal | None = None
+    strict: bool = False
+    tolerance: Decimal | None = None
+    compound: str = ""
+    reference: str | None = None  # the referenced indicator's code
 
 
 @dataclass(frozen=True)
@@ -63,6 +147,15 @@ class IndicatorData:
     reason: str
     stages: tuple[str, ...]
     targets: tuple[TargetData, ...]
+    frequency: str = periods.QUARTERLY
+    may_be_negative: bool = False
+    baseline_text: str = ""
+    catalogue_code: str = ""
+    note: str = ""
+    code_derived: bool = False
+    lead: tuple[str, ...] = ()
+    responsible: tuple[str, ...] = ()
+    data_source: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,199 +195,619 @@ class PlanData:
     dimensions: tuple[str, ...]
     indicators: tuple[IndicatorData, ...]
     projects: tuple[ProjectData, ...] = field(default=())
+    annual_deadline: tuple[int, int] = (3, 31)
+    first_tracked_year: int | None = None
+    example: bool = False
+
+    @property
+    def derived_codes(self) -> list[str]:
+        """Indicator codes the loader made up from the row's position (the table had none)."""
+        return [item.code for item in self.indicators if item.code_derived]
 
 
 def read_plan_file(path: str | Path) -> PlanData:
-    """Parse and check a plan file; raise PlanFileError listing every problem."""
+    """Parse and check a plan file (.yaml/.yml or .xlsx); raise PlanFileError listing every
+    problem."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from indicators import planbook  # the workbook reader needs openpyxl only here
+
+        try:
+            raw, where = planbook.read_workbook(path)
+        except planbook.PlanBookError as exc:
+            raise PlanFileError(exc.problems) from exc
+    else:
+        raw, where = _read_yaml(path)
+    return check_plan(raw, where)
+
+
+def _read_yaml(path: Path) -> tuple[dict, dict[tuple, str]]:
+    """The file's mapping, and the line of every key and list item in it."""
     try:
-        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_DecimalLoader)  # noqa: S506 (a SafeLoader)
-    except OSError as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise PlanFileError([_("Cannot read the plan file: %(error)s") % {"error": exc}]) from exc
+    try:
+        raw = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 (a SafeLoader)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         raise PlanFileError(
             [_("The plan file is not valid YAML: %(error)s") % {"error": exc}]
         ) from exc
     if not isinstance(raw, dict):
         raise PlanFileError([_("The plan file must be a YAML mapping.")])
-    reader = _Reader()
+    where: dict[tuple, str] = {}
+    _lines(node, (), where)
+    return raw, where
+
+
+def _lines(node, path: tuple, where: dict) -> None:
+    """Record `line N` for every node of the YAML tree, by its path of keys and indexes."""
+    where[path] = _("line %(line)s") % {"line": node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            where[(*path, key.value)] = _("line %(line)s") % {"line": key.start_mark.line + 1}
+            _lines(value, (*path, key.value), where)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _lines(item, (*path, index), where)
+
+
+def check_plan(raw: dict, where: dict[tuple, str]) -> PlanData:
+    """Check a plan's mapping (from YAML or the workbook); raise PlanFileError with every
+    problem, each named by its line or cell."""
+    reader = _Reader(where)
     data = reader.plan(raw)
     if reader.problems:
         raise PlanFileError(reader.problems)
     return data
 
 
-def _number(value) -> Decimal | None:
-    """YAML ints and Decimals to Decimal; None stays missing."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise ValueError(value)
-    return Decimal(value)
+def max_length(model, name: str) -> int:
+    """The database column's bound: one home for how long a name or a text may be."""
+    return model._meta.get_field(name).max_length
 
 
 class _Reader:
     """Collects problems instead of stopping at the first one."""
 
-    def __init__(self):
+    def __init__(self, where: dict[tuple, str]):
+        self.where = where
         self.problems: list[str] = []
 
-    def fail(self, where: str, message: str) -> None:
-        self.problems.append(f"{where}: {message}")
+    # --- Messages ---------------------------------------------------------------
 
-    def require(self, mapping: dict, key: str, where: str, default=None):
-        if key not in mapping:
-            self.fail(where, _("missing field “%(key)s”") % {"key": key})
+    def locate(self, path: tuple) -> str:
+        """The line or cell of a path, or of its nearest ancestor the source located."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.where:
+                return self.where[path[:end]]
+        return ""
+
+    def fail(self, path: tuple, message: str) -> None:
+        location = self.locate(path)
+        self.problems.append(f"{location}：{message}" if location else message)
+
+    # --- Typed values -----------------------------------------------------------
+
+    def mapping(self, value, path: tuple, keys: tuple[str, ...]) -> dict:
+        """A mapping with only known keys; a misspelt key would silently drop data."""
+        if not isinstance(value, dict):
+            self.fail(path, _("expected a mapping of fields here"))
+            return {}
+        for key in value:
+            if key not in keys:
+                self.fail(
+                    (*path, key),
+                    _("unknown field “%(key)s” (known: %(known)s)")
+                    % {"key": key, "known": ", ".join(keys)},
+                )
+        return value
+
+    def items(self, mapping: dict, key: str, path: tuple) -> list:
+        value = mapping.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail((*path, key), _("“%(key)s” must be a list") % {"key": key})
+            return []
+        return value
+
+    def text(self, mapping, key, path, *, bound: int, required=False, default="") -> str:
+        value = mapping.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail((*path, key), _("missing field “%(key)s”") % {"key": key})
             return default
-        return mapping[key]
+        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+            self.fail((*path, key), _("“%(key)s” must be text") % {"key": key})
+            return default
+        value = str(value).strip()
+        if len(value) > bound:
+            self.fail(
+                (*path, key),
+                _("“%(key)s” is longer than %(bound)s characters") % {"key": key, "bound": bound},
+            )
+        return value
+
+    def integer(self, mapping, key, path, *, low: int, high: int, required=False, default=None):
+        value = mapping.get(key)
+        if value is None:
+            if required:
+                self.fail((*path, key), _("missing field “%(key)s”") % {"key": key})
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.fail(
+                (*path, key),
+                _("“%(key)s” must be a whole number from %(low)s to %(high)s, not “%(value)s”")
+                % {"key": key, "low": low, "high": high, "value": value},
+            )
+            return default
+        return value
+
+    def boolean(self, mapping, key, path, default=False) -> bool:
+        value = mapping.get(key, default)
+        if not isinstance(value, bool):
+            self.fail(
+                (*path, key),
+                _("“%(key)s” must be true or false, not “%(value)s”")
+                % {"key": key, "value": value},
+            )
+            return default
+        return value
+
+    def choice(self, mapping, key, path, choices: tuple[str, ...], default: str) -> str:
+        value = mapping.get(key)
+        if value is None:
+            return default
+        if value not in choices:
+            self.fail(
+                (*path, key),
+                _("unknown %(key)s “%(value)s” (one of %(choices)s)")
+                % {"key": key, "value": value, "choices": ", ".join(choices)},
+            )
+            return default
+        return value
+
+    def number(self, mapping, key, path) -> Decimal | None:
+        value = mapping.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            self.fail((*path, key), _("“%(value)s” is not a number") % {"value": value})
+            return None
+        value = Decimal(value)
+        if not value.is_finite() or abs(value) >= Decimal("1e15") or value.as_tuple().exponent < -4:
+            self.fail(
+                (*path, key),
+                _("“%(value)s” does not fit: at most 15 digits and 4 decimal places")
+                % {"value": value},
+            )
+            return None
+        return value
+
+    def names(self, mapping, key, path, known: set[str]) -> tuple[str, ...]:
+        """A list of department names, each one the plan declares."""
+        result = []
+        for index, name in enumerate(self.items(mapping, key, path)):
+            if not isinstance(name, str) or name not in known:
+                self.fail((*path, key, index), _("unknown department “%(name)s”") % {"name": name})
+            else:
+                result.append(name)
+        return tuple(result)
+
+    def unique(self, values: list, path: tuple, what: str) -> None:
+        seen = set()
+        for index, value in enumerate(values):
+            if value in seen:
+                self.fail(
+                    (*path, index),
+                    _("duplicate %(what)s “%(value)s”") % {"what": what, "value": value},
+                )
+            seen.add(value)
+
+    # --- The plan ---------------------------------------------------------------
 
     def plan(self, raw: dict) -> PlanData:
-        head = self.require(raw, "plan", "plan", {}) or {}
-        departments = self.departments(raw.get("departments") or [])
-        dimensions = tuple(raw.get("dimensions") or [])
-        if not dimensions:
-            self.fail("dimensions", _("at least one dimension is needed"))
-        baseline_year = self.require(head, "baseline_year", "plan", 0)
-        indicators = tuple(
-            self.indicator(item, i, set(dimensions))
-            for i, item in enumerate(raw.get("indicators") or [], start=1)
+        raw = self.mapping(raw, (), TOP_KEYS)
+        head = self.mapping(raw.get("plan"), ("plan",), PLAN_KEYS)
+        at = ("plan",)
+        baseline_year = self.integer(
+            head, "baseline_year", at, low=FIRST_YEAR, high=LAST_YEAR - 1, required=True, default=0
         )
-        self.check_unique([ind.code for ind in indicators], "indicators", _("code"))
+        departments = self.departments(raw)
+        dimensions = self.dimensions(raw)
         names = {name for name, _kind in departments}
-        codes = {ind.code for ind in indicators}
-        projects = tuple(self.project(item, names, codes) for item in raw.get("projects") or [])
+        indicators = self.indicators(raw, baseline_year, set(dimensions), names)
+        projects = tuple(
+            self.project(item, ("projects", i), names, indicators)
+            for i, item in enumerate(self.items(raw, "projects", ()))
+        )
         return PlanData(
-            slug=str(self.require(head, "slug", "plan", "")),
-            name=str(self.require(head, "name", "plan", "")),
+            slug=self.slug(head),
+            name=self.text(head, "name", at, bound=max_length(models.Plan, "name"), required=True),
             region=self.region_code(head),
-            baseline_year=int(baseline_year),
-            milestone_years=tuple(int(y) for y in head.get("milestone_years") or ()),
-            source_document=str(head.get("source_document") or ""),
-            deadline_days=int(head.get("deadline_days", 15)),
+            baseline_year=baseline_year,
+            milestone_years=self.milestone_years(head, indicators),
+            source_document=self.text(
+                head, "source_document", at, bound=max_length(models.Plan, "source_document")
+            ),
+            deadline_days=self.integer(head, "deadline_days", at, low=0, high=365, default=15),
+            annual_deadline=self.month_day(head),
+            first_tracked_year=self.integer(
+                head, "first_tracked_year", at, low=baseline_year + 1, high=LAST_YEAR
+            ),
+            example=self.boolean(head, "example", at),
             departments=departments,
             dimensions=dimensions,
             indicators=indicators,
             projects=projects,
         )
 
+    def slug(self, head: dict) -> str:
+        slug = self.text(
+            head, "slug", ("plan",), bound=max_length(models.Plan, "slug"), required=True
+        )
+        if slug and not ASCII_CODE.match(slug):
+            self.fail(
+                ("plan", "slug"),
+                _(
+                    "the plan's code “%(slug)s” goes into web addresses: use ASCII letters, "
+                    "digits, "
+                    "- and _ only (e.g. luhe-15th-five-year)"
+                )
+                % {"slug": slug},
+            )
+        return slug
+
     def region_code(self, head: dict) -> str:
         """The plan's region by its code, a province's, city's or county's (six digits)."""
         if "county" in head:
             self.fail(
-                "plan", _("“county” is replaced by “region”, the region's code (e.g. 441523)")
+                ("plan", "county"),
+                _("“county” is replaced by “region”, the region's code (e.g. 441523)"),
             )
-        code = self.require(head, "region", "plan", "")
+        code = head.get("region")
         code = str(code) if isinstance(code, int) and not isinstance(code, bool) else code
         # A plan belongs to a province, a city or a county (the rules of domain/regions.py).
         if not isinstance(code, str) or regions.level_of(code) in (None, regions.TOWN):
-            self.fail("plan", _('region must be a six-digit region code, e.g. "441523"'))
+            self.fail(
+                ("plan", "region"), _('region must be a six-digit region code, e.g. "441523"')
+            )
             return ""
         return code
 
-    def check_unique(self, values: list, where: str, what: str) -> None:
-        seen = set()
-        for value in values:
-            if value in seen:
-                self.fail(
-                    where, _("duplicate %(what)s “%(value)s”") % {"what": what, "value": value}
-                )
-            seen.add(value)
+    def month_day(self, head: dict) -> tuple[int, int]:
+        """The date of the year after when annual figures are due: "3月31日" or "03-31"."""
+        text = head.get("annual_deadline")
+        if text is None:
+            return (3, 31)
+        match = MONTH_DAY.match(str(text).strip())
+        numbers = [int(n) for n in match.groups() if n] if match else []
+        try:
+            date(2001, *numbers)  # a year without 29 February: the date must exist every year
+        except (TypeError, ValueError):
+            self.fail(
+                ("plan", "annual_deadline"),
+                _("“%(text)s” is not a date of the year such as 3月31日") % {"text": text},
+            )
+            return (3, 31)
+        return numbers[0], numbers[1]
 
-    def departments(self, items: list) -> tuple[tuple[str, str], ...]:
+    def milestone_years(self, head: dict, indicators) -> tuple[int, ...]:
+        """Every year that carries a target; a file that lists them must list exactly those."""
+        years = tuple(sorted({t.year for item in indicators for t in item.targets}))
+        listed = head.get("milestone_years")
+        if listed is not None and (not isinstance(listed, list) or tuple(sorted(listed)) != years):
+            self.fail(
+                ("plan", "milestone_years"),
+                _("milestone_years must list the years that carry targets: %(years)s")
+                % {"years": ", ".join(str(y) for y in years)},
+            )
+        return years
+
+    def departments(self, raw: dict) -> tuple[tuple[str, str], ...]:
         result = []
-        for item in items:
-            name, kind = item.get("name"), item.get("kind")
-            if kind not in DEPARTMENT_KINDS:
-                self.fail(f"departments/{name}", _("unknown kind “%(kind)s”") % {"kind": kind})
-            result.append((str(name), str(kind)))
-        self.check_unique([name for name, _kind in result], "departments", _("name"))
+        bound = max_length(models.Department, "name")
+        for i, item in enumerate(self.items(raw, "departments", ())):
+            path = ("departments", i)
+            item = self.mapping(item, path, DEPARTMENT_KEYS)
+            name = self.text(item, "name", path, bound=bound, required=True)
+            kind = self.choice(item, "kind", path, DEPARTMENT_KINDS, "bureau")
+            result.append((name, kind))
+        self.unique([name for name, _kind in result], ("departments",), _("department"))
         return tuple(result)
 
-    def indicator(self, item: dict, position: int, dimensions: set) -> IndicatorData:
-        where = f"indicators/{item.get('code', position)}"
-        for key, allowed in (("kind", KINDS), ("direction", DIRECTIONS), ("path", PATHS)):
-            if item.get(key, "higher" if key == "direction" else "linear") not in allowed:
+    def dimensions(self, raw: dict) -> tuple[str, ...]:
+        bound = max_length(models.Dimension, "name")
+        items = self.items(raw, "dimensions", ())
+        if not items:
+            self.fail(("dimensions",), _("at least one dimension is needed"))
+        result = []
+        for i, name in enumerate(items):
+            if not isinstance(name, str) or not name.strip() or len(name) > bound:
                 self.fail(
-                    where, _("unknown %(key)s “%(value)s”") % {"key": key, "value": item.get(key)}
+                    ("dimensions", i),
+                    _("a dimension is a name of at most %(bound)s characters") % {"bound": bound},
                 )
-        if item.get("dimension") not in dimensions:
-            self.fail(where, _("unknown dimension “%(name)s”") % {"name": item.get("dimension")})
-        stages = tuple(str(s) for s in item.get("stages") or ())
-        targets = tuple(self.target(t, where, stages) for t in item.get("targets") or ())
-        self.check_unique([t.year for t in targets], where, _("target year"))
+            else:
+                result.append(name.strip())
+        self.unique(result, ("dimensions",), _("dimension"))
+        return tuple(result)
+
+    # --- Indicators -------------------------------------------------------------
+
+    def indicators(self, raw, baseline_year, dimensions, departments) -> tuple[IndicatorData, ...]:
+        items = self.items(raw, "indicators", ())
+        mappings = [
+            self.mapping(item, ("indicators", i), INDICATOR_KEYS) for i, item in enumerate(items)
+        ]
+        codes = [str(item.get("code", "")) for item in mappings]
+        self.unique(codes, ("indicators",), _("indicator code"))
+        lookup = _IndicatorLookup(mappings)
+        return tuple(
+            self.indicator(item, ("indicators", i), baseline_year, dimensions, departments, lookup)
+            for i, item in enumerate(mappings)
+        )
+
+    def indicator(self, item, path, baseline_year, dimensions, departments, lookup):
+        code = self.text(item, "code", path, bound=max_length(models.Indicator, "code"))
+        if not code or not ASCII_CODE.match(code):
+            self.fail(
+                (*path, "code"),
+                _("an indicator needs a code of ASCII letters, digits, - and _ (e.g. gdp_growth)"),
+            )
+        dimension = self.text(item, "dimension", path, bound=200, required=True)
+        if dimension and dimension not in dimensions:
+            self.fail((*path, "dimension"), _("unknown dimension “%(name)s”") % {"name": dimension})
+        kind = self.choice(item, "kind", path, KINDS, "level")
+        stages = self.stages(item, path)
+        targets = self.targets(item, path, baseline_year, kind, stages, lookup, code)
         return IndicatorData(
-            code=str(self.require(item, "code", where, "")),
-            dimension=str(item.get("dimension")),
-            name=str(self.require(item, "name", where, "")),
-            unit=str(item.get("unit") or ""),
-            kind=str(item.get("kind")),
-            direction=str(item.get("direction", "higher")),
-            path=str(item.get("path", "linear")),
-            binding=bool(item.get("binding", False)),
-            baseline=self.number(item.get("baseline"), where),
-            baseline_note=str(item.get("baseline_note") or ""),
-            reason=str(item.get("reason") or ""),
+            code=code,
+            dimension=dimension,
+            name=self.text(
+                item, "name", path, bound=max_length(models.Indicator, "name"), required=True
+            ),
+            unit=self.text(item, "unit", path, bound=max_length(models.Indicator, "unit")),
+            kind=kind,
+            direction=self.direction(item, path, targets),
+            path=self.choice(item, "path", path, PATHS, "linear"),
+            binding=self.boolean(item, "binding", path),
+            frequency=self.choice(item, "frequency", path, periods.FREQUENCIES, periods.QUARTERLY),
+            may_be_negative=self.boolean(item, "may_be_negative", path),
+            baseline=self.number(item, "baseline", path),
+            baseline_text=self.text(
+                item, "baseline_text", path, bound=max_length(models.Indicator, "baseline_text")
+            ),
+            baseline_note=self.text(
+                item, "baseline_note", path, bound=max_length(models.Indicator, "baseline_note")
+            ),
+            reason=self.text(item, "reason", path, bound=max_length(models.Indicator, "reason")),
+            note=self.text(item, "note", path, bound=max_length(models.Indicator, "note")),
+            catalogue_code=self.text(
+                item, "catalogue_code", path, bound=max_length(models.Indicator, "catalogue_code")
+            ),
+            code_derived=self.boolean(item, "code_derived", path),
             stages=stages,
             targets=targets,
+            lead=self.names(item, "lead", path, departments),
+            responsible=self.names(item, "responsible", path, departments),
+            data_source=self.names(item, "data_source", path, departments),
         )
 
-    def number(self, value, where: str) -> Decimal | None:
-        try:
-            return _number(value)
-        except ValueError:
-            self.fail(where, _("“%(value)s” is not a number") % {"value": value})
+    def stages(self, item: dict, path: tuple) -> tuple[str, ...]:
+        bound = max_length(models.Stage, "label")
+        result = []
+        for i, stage in enumerate(self.items(item, "stages", path)):
+            if not isinstance(stage, str) or not stage.strip() or len(stage) > bound:
+                self.fail(
+                    (*path, "stages", i),
+                    _("a stage is a name of at most %(bound)s characters") % {"bound": bound},
+                )
+            else:
+                result.append(stage.strip())
+        self.unique(result, (*path, "stages"), _("stage"))
+        return tuple(result)
+
+    def direction(self, item: dict, path: tuple, targets) -> str:
+        """The table's direction, else the one the targets' form implies, else higher; a
+        direction contradicting the form (≥ with 越低越好) is refused (domain.md §9)."""
+        implied = {
+            t.form: "higher" if t.form == forms.AT_LEAST else "lower"
+            for t in targets
+            if t.form in (forms.AT_LEAST, forms.AT_MOST)
+        }
+        if len(set(implied.values())) > 1:
+            self.fail((*path, "targets"), _("the targets say both “at least” and “at most”"))
+        given = self.choice(item, "direction", path, DIRECTIONS, "")
+        wanted = next(iter(implied.values()), None)
+        if given and wanted and given != wanted:
+            self.fail(
+                (*path, "direction"),
+                _("the direction “%(given)s” contradicts the target's form (%(wanted)s is better)")
+                % {"given": given, "wanted": wanted},
+            )
+        return given or wanted or "higher"
+
+    def targets(self, item, path, baseline_year, kind, stages, lookup, code):
+        result = [
+            self.target(target, (*path, "targets", i), baseline_year, kind, stages)
+            for i, target in enumerate(self.items(item, "targets", path))
+        ]
+        result = [t for t in result if t is not None]
+        self.unique([t.year for t in result], (*path, "targets"), _("target year"))
+        tolerance = self.number(item, "tolerance", path)
+        return tuple(
+            self.finish_target(target, (*path, "targets", i), item, tolerance, lookup, code)
+            for i, target in enumerate(sorted(result, key=lambda t: t.year))
+        )
+
+    def target(self, item, path, baseline_year, kind, stages) -> TargetData | None:
+        item = self.mapping(item, path, TARGET_KEYS)
+        year = self.integer(
+            item, "year", path, low=baseline_year + 1, high=LAST_YEAR, required=True
+        )
+        if year is None:
             return None
-
-    def target(self, item: dict, where: str, stages: tuple[str, ...]) -> TargetData:
-        where = f"{where}/{item.get('year')}"
-        value, stage = self.number(item.get("value"), where), item.get("stage")
-        if (value is None) == (stage is None):
-            self.fail(where, _("a target needs either a value or a stage, not both"))
-        if stage is not None and stage not in stages:
-            self.fail(where, _("stage “%(stage)s” is not in the stages") % {"stage": stage})
-        if item.get("origin") not in ORIGINS:
-            self.fail(where, _("origin must be table or text"))
-        clause = item.get("clause") or (TABLE_CLAUSE if item.get("origin") == "table" else "")
+        read = self.target_text(item, path, stages)
+        if read is None:
+            return None
+        origin = self.choice(item, "origin", path, ORIGINS, "table")
+        clause = self.text(item, "clause", path, bound=10_000) or (
+            TABLE_CLAUSE if origin == "table" else ""
+        )
         if not clause:
-            self.fail(where, _("a target from the text needs the clause that states it"))
+            self.fail(path, _("a target from the text needs the clause that states it"))
+        problem = forms.misfit(read, kind)
+        if problem:
+            self.fail((*path, "text"), problem)
         return TargetData(
-            year=int(item.get("year") or 0),
-            value=value,
-            stage=None if stage is None else str(stage),
-            origin=str(item.get("origin")),
-            clause=str(clause),
+            year=year,
+            text=read.text,
+            form=read.form,
+            value=read.value,
+            stage=read.stage,
+            origin=origin,
+            clause=clause,
+            lower=read.lower,
+            upper=read.upper,
+            strict=read.strict,
+            tolerance=read.tolerance,
+            compound=read.compound or "",
         )
 
-    def project(self, item: dict, departments: set, codes: set) -> ProjectData:
-        where = f"projects/{item.get('name')}"
-        tasks = tuple(self.task(t, where, departments, codes) for t in item.get("tasks") or ())
-        self.check_unique([t.name for t in tasks], where, _("task"))
+    def target_text(self, item: dict, path: tuple, stages) -> forms.TargetText | None:
+        """The target as printed, read by its form (domain.md §9). A YAML target may give a
+        plain `value` or `stage` instead of the text; both must then agree."""
+        bound = max_length(models.Target, "text")
+        text = self.text(item, "text", path, bound=bound)
+        value, stage = self.number(item, "value", path), item.get("stage")
+        if value is not None and stage is not None:
+            self.fail(path, _("a target needs either a value or a stage, not both"))
+            return None
+        if stage is not None and stage not in stages:
+            self.fail(
+                (*path, "stage"), _("stage “%(stage)s” is not in the stages") % {"stage": stage}
+            )
+            return None
+        printed = text or (str(stage) if stage is not None else _printed(value))
+        if not printed:
+            self.fail(path, _("a target needs its text as printed, a value or a stage"))
+            return None
+        try:
+            read = forms.read_target(printed, stages)
+        except forms.TargetTextError as exc:
+            self.fail((*path, "text" if text else "value"), str(exc))
+            return None
+        if (
+            text
+            and (value is not None or stage is not None)
+            and (read.value, read.stage)
+            != (
+                value,
+                stage,
+            )
+        ):
+            self.fail(path, _("the target's text and its value or stage disagree"))
+        return read
+
+    def finish_target(self, target, path, item, tolerance, lookup, code) -> TargetData:
+        """Apply the indicator's 容差 and 参照指标 to the targets that use them, and read a
+        compound rate printed without its verb (累计13.5%) from the indicator's name."""
+        changes = {}
+        reference = item.get("reference")
+        if target.form in COMPOUND_FORMS and not target.compound:
+            falls = any(word in str(item.get("name", "")) for word in REDUCTION_WORDS)
+            changes["compound"] = forms.REDUCTION if falls else forms.GROWTH
+        if target.form in (forms.ABOUT, forms.RELATIVE) and target.tolerance is None:
+            changes["tolerance"] = tolerance
+        if target.form == forms.RELATIVE:
+            found = lookup.find(reference)
+            if found is None or found == code:
+                self.fail(
+                    (*path[:2], "reference"),
+                    _(
+                        "“%(text)s” needs the indicator it keeps in step with (参照指标: its code "
+                        "or name), not “%(reference)s”"
+                    )
+                    % {"text": target.text, "reference": reference or ""},
+                )
+            changes["reference"] = found
+        return TargetData(**{**target.__dict__, **changes}) if changes else target
+
+    # --- Projects and tasks -----------------------------------------------------
+
+    def project(self, item, path, departments, indicators) -> ProjectData:
+        item = self.mapping(item, path, PROJECT_KEYS)
+        tasks = tuple(
+            self.task(task, (*path, "tasks", i), departments, indicators)
+            for i, task in enumerate(self.items(item, "tasks", path))
+        )
+        self.unique([t.name for t in tasks], (*path, "tasks"), _("task"))
         return ProjectData(
-            number=int(item.get("number") or 0), name=str(item.get("name")), tasks=tasks
+            number=self.integer(item, "number", path, low=1, high=999, required=True, default=0),
+            name=self.text(
+                item, "name", path, bound=max_length(models.Project, "name"), required=True
+            ),
+            tasks=tasks,
         )
 
-    def task(self, item: dict, where: str, departments: set, codes: set) -> TaskData:
-        where = f"{where}/{item.get('name')}"
-        clause = str(self.require(item, "clause", where, ""))
-        lead = tuple(str(d) for d in item.get("lead") or ())
-        responsible = tuple(str(d) for d in item.get("responsible") or ())
-        for name in lead + responsible:
-            if name not in departments:
-                self.fail(where, _("unknown department “%(name)s”") % {"name": name})
-            elif name not in clause:
-                self.fail(where, _("“%(name)s” does not appear in the clause") % {"name": name})
-        links = tuple(
-            LinkData(code=str(link.get("code")), clause=str(link.get("clause") or ""))
-            for link in item.get("indicators") or ()
+    def task(self, item, path, departments, indicators) -> TaskData:
+        item = self.mapping(item, path, TASK_KEYS)
+        clause = self.text(
+            item, "clause", path, bound=max_length(models.Task, "clause"), required=True
         )
-        for link in links:
-            if link.code not in codes:
-                self.fail(where, _("unknown indicator “%(code)s”") % {"code": link.code})
+        lead = self.names(item, "lead", path, departments)
+        responsible = self.names(item, "responsible", path, departments)
+        for name in lead + responsible:
+            if name not in clause:
+                self.fail(path, _("“%(name)s” does not appear in the clause") % {"name": name})
         return TaskData(
-            name=str(item.get("name")),
-            text=str(item.get("text") or ""),
+            name=self.text(
+                item, "name", path, bound=max_length(models.Task, "name"), required=True
+            ),
+            text=self.text(item, "text", path, bound=100_000),
             clause=clause,
             lead=lead,
-            lead_inferred=bool(item.get("lead_inferred", False)),
+            lead_inferred=self.boolean(item, "lead_inferred", path),
             responsible=responsible,
-            indicators=links,
+            indicators=self.links(item, path, indicators),
         )
+
+    def links(self, item, path, indicators) -> tuple[LinkData, ...]:
+        lookup = _IndicatorLookup([{"code": i.code, "name": i.name} for i in indicators])
+        result = []
+        for i, link in enumerate(self.items(item, "indicators", path)):
+            at = (*path, "indicators", i)
+            link = self.mapping(link, at, LINK_KEYS)
+            wanted = link.get("code", link.get("code_or_name"))
+            code = lookup.find(wanted)
+            if code is None:
+                self.fail(at, _("unknown indicator “%(code)s”") % {"code": wanted})
+                continue
+            clause = self.text(link, "clause", at, bound=10_000)
+            result.append(LinkData(code=code, clause=clause))
+        return tuple(result)
+
+
+class _IndicatorLookup:
+    """Finds an indicator by its code or by its name as printed (the table's 参照指标 and
+    关联指标 columns name either)."""
+
+    def __init__(self, items: list[dict]):
+        self.codes = {str(i.get("code")) for i in items if i.get("code")}
+        self.names = {str(i.get("name")): str(i.get("code")) for i in items if i.get("name")}
+
+    def find(self, wanted) -> str | None:
+        if wanted is None:
+            return None
+        wanted = str(wanted).strip()
+        if wanted in self.codes:
+            return wanted
+        return self.names.get(wanted)
+
+
+def _printed(value: Decimal | None) -> str:
+    """A YAML number as a table prints it: 60 → "60", 8.50 → "8.50" kept as written."""
+    return "" if value is None else str(value)

@@ -6,6 +6,7 @@ Two counties of their own (陆河县 under 汕尾市, 广东省; 汉阴县 under
 plan, a dimension, an indicator and a department of the same name: every check compares ids.
 """
 
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -377,20 +378,23 @@ def test_a_target_year_not_after_the_baseline_is_refused(as_platform, world, pla
     overview_still_opens(as_platform, luhe.plan, platform_admin)
 
 
-def test_a_target_takes_its_own_indicators_stage_and_the_kind_it_fits(as_platform, world):
+def test_a_target_is_read_from_its_text_and_must_fit_the_indicator(as_platform, world):
+    """The admin types a target as the table prints it; the form is read from the text, and a
+    text that cannot be read, a stage for a level indicator or another plan's reference is
+    refused with a message on its field."""
     luhe, hanyin = world.luhe, world.hanyin
-    other_stage = Stage.objects.create(indicator=hanyin.indicator, position=1, label="注册")
-    data = {"indicator": luhe.indicator.pk, "year": 2028, "stage": other_stage.pk}
-    response = as_platform.post(url("target", view="add"), data | {"origin": "table"})
+    data = {"indicator": luhe.indicator.pk, "year": 2028, "origin": "table"}
+    response = as_platform.post(url("target", view="add"), data | {"text": "7%以上左右"})
     assert response.status_code == 200
-    assert errors(response)["stage"] == [
-        message(response, safe_admin.STAGE_OF_ANOTHER_INDICATOR, stage="注册")
-    ]
-    # A level indicator's target is a value, not a stage of its own.
-    own_stage = Stage.objects.create(indicator=luhe.indicator, position=1, label="注册")
-    data = data | {"stage": own_stage.pk, "origin": "table"}
-    response = as_platform.post(url("target", view="add"), data)
-    assert errors(response)["stage"] == [message(response, safe_admin.NUMERIC_TARGET_IS_A_VALUE)]
+    assert errors(response)["text"] == ["无法识别的目标值“7%以上左右”"]
+    Stage.objects.create(indicator=luhe.indicator, position=1, label="注册")
+    response = as_platform.post(url("target", view="add"), data | {"text": "注册"})
+    assert errors(response)["text"] == ["“注册”是阶段：该指标的类型须为阶段性"]
+    response = as_platform.post(
+        url("target", view="add"),
+        data | {"text": "与经济增长基本同步", "reference": hanyin.indicator.pk},
+    )
+    assert "reference" in errors(response)
     assert not Target.objects.filter(indicator=luhe.indicator).exists()
 
 
@@ -560,6 +564,8 @@ def test_a_regional_admin_manages_their_county(as_luhe, world):
     data = {"region": luhe.region.pk, "name": "县新设局", "kind": "bureau", "order": 0}
     assert as_luhe.post(url("department", view="add"), data).status_code == 302
     assert Department.objects.get(name="县新设局").region == luhe.region
-    data = {"indicator": luhe.indicator.pk, "year": 2028, "value": "12", "origin": "table"}
+    data = {"indicator": luhe.indicator.pk, "year": 2028, "text": "12以上", "origin": "table"}
     assert as_luhe.post(url("target", view="add"), data).status_code == 302
+    saved = Target.objects.get(indicator=luhe.indicator, year=2028)
+    assert (saved.text, saved.form, saved.value) == ("12以上", "at_least", Decimal(12))
     assert as_luhe.get(f"/plans/{luhe.plan.slug}/").status_code == 200

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indicators.domain.periods import Period
 from indicators.domain.progress import (
     ACHIEVED_FINAL,
     ACHIEVED_MILESTONE,
@@ -42,7 +43,7 @@ from indicators.domain.progress import (
     compared_time,
     evaluate,
     expected_value,
-    period_time,
+    schedule_position,
 )
 
 D = Decimal
@@ -96,7 +97,7 @@ def make_spec(
 
 def run(spec, value, year=2026, quarter=None, **obs):
     """Evaluate one observation; the default period is the whole year 2026 (t = 2026)."""
-    return evaluate(spec, year, quarter, Observation(value=value, **obs))
+    return evaluate(spec, Period.of(year, quarter), Observation(value=value, **obs))
 
 
 # The plan's own indicators, as used by domain.md's worked examples.
@@ -182,35 +183,17 @@ def test_above_scale_enterprises_reaching_2028_target_in_2026():
 # --- time -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("quarter", "t"),
-    [(1, "2025.25"), (2, "2025.5"), (3, "2025.75"), (4, "2026"), (None, "2026")],
-)
-def test_period_time(quarter, t):
-    assert period_time(2026, quarter) == D(t)
-
-
-@pytest.mark.parametrize("quarter", [0, 5, -1, "1"])
-def test_period_time_rejects_a_bad_quarter(quarter):
-    with pytest.raises(ValueError, match="quarter"):
-        period_time(2026, quarter)
-
-
 @pytest.mark.parametrize("quarter", QUARTERS)
 @pytest.mark.parametrize("kind", [ANNUAL_TOTAL, RATE])
 def test_whole_year_kinds_are_compared_at_year_end(kind, quarter):
-    assert compared_time(kind, 2026, quarter) == D(2026)
+    assert compared_time(kind, Period.of(2026, quarter)) == D(2026)
 
 
 @pytest.mark.parametrize("quarter", QUARTERS)
 @pytest.mark.parametrize("kind", [LEVEL, CUMULATIVE, ZERO_EVENT, MILESTONE])
 def test_other_kinds_are_compared_at_elapsed_time(kind, quarter):
-    assert compared_time(kind, 2026, quarter) == period_time(2026, quarter)
-
-
-def test_compared_time_rejects_a_bad_quarter():
-    with pytest.raises(ValueError, match="quarter"):
-        compared_time(ANNUAL_TOTAL, 2026, 5)
+    period = Period.of(2026, quarter)
+    assert compared_time(kind, period) == period.t
 
 
 # --- annualisation --------------------------------------------------------------------
@@ -227,13 +210,13 @@ def test_compared_time_rejects_a_bad_quarter():
     ],
 )
 def test_annualise_annual_total(quarter, annual, flag):
-    assert annualise(ANNUAL_TOTAL, D(10), quarter) == (annual, flag)
+    assert annualise(ANNUAL_TOTAL, D(10), Period.of(2026, quarter)) == (annual, flag)
 
 
 @pytest.mark.parametrize("quarter", QUARTERS)
 @pytest.mark.parametrize("kind", [LEVEL, CUMULATIVE, RATE, ZERO_EVENT])
 def test_annualise_leaves_other_kinds_alone(kind, quarter):
-    assert annualise(kind, D(10), quarter) == (D(10), False)
+    assert annualise(kind, D(10), Period.of(2026, quarter)) == (D(10), False)
 
 
 def test_annualised_value_meets_the_whole_year_schedule():
@@ -660,7 +643,7 @@ def test_zero_event_rejects_a_negative_count():
     ],
 )
 def test_milestone(year, quarter, stage, status, target):
-    result = evaluate(BRAND, year, quarter, Observation(stage=stage))
+    result = evaluate(BRAND, Period.of(year, quarter), Observation(stage=stage))
     assert result.status == status
     assert (result.target_year, result.target_stage) == target
     assert result.target_value is None
@@ -670,25 +653,25 @@ def test_milestone(year, quarter, stage, status, target):
 
 
 def test_milestone_time_progress():
-    result = evaluate(BRAND, 2029, 2, Observation(stage="成功注册"))
+    result = evaluate(BRAND, Period.of(2029, 2), Observation(stage="成功注册"))
     assert result.time_progress == D("0.25")
 
 
 def test_milestone_unknown_stage():
     with pytest.raises(ValueError, match="'已注册' is not one of"):
-        evaluate(BRAND, 2026, None, Observation(stage="已注册"))
+        evaluate(BRAND, Period.of(2026, None), Observation(stage="已注册"))
 
 
 def test_milestone_provisional_only_with_a_stage():
-    reached = evaluate(BRAND, 2026, None, Observation(stage="未注册", provisional=True))
+    reached = evaluate(BRAND, Period.of(2026, None), Observation(stage="未注册", provisional=True))
     assert reached.flags == (PROVISIONAL,)
-    missing = evaluate(BRAND, 2026, None, Observation(provisional=True))
+    missing = evaluate(BRAND, Period.of(2026, None), Observation(provisional=True))
     assert missing.flags == ()
 
 
 def test_milestone_without_stage_targets_is_in_progress():
     spec = replace(BRAND, stage_targets=())
-    result = evaluate(spec, 2026, None, Observation(stage="成功注册"))
+    result = evaluate(spec, Period.of(2026, None), Observation(stage="成功注册"))
     assert result.status == IN_PROGRESS
     assert (result.target_year, result.target_stage, result.time_progress) == (
         None,
@@ -940,7 +923,7 @@ def test_mirroring_direction_and_numbers_keeps_the_status(
 @given(data=st.data(), spec=edge_specs(), year=years, quarter=quarters)
 def test_evaluate_never_fails_and_gives_defined_results(data, spec, year, quarter):
     obs = data.draw(observations_for(spec))
-    result = evaluate(spec, year, quarter, obs)
+    result = evaluate(spec, Period.of(year, quarter), obs)
     assert result.status in STATUS_CODES
     assert list(result.flags) == [flag for flag in FLAGS if flag in result.flags]
     numbers = (
@@ -963,9 +946,7 @@ def test_evaluate_never_fails_and_gives_defined_results(data, spec, year, quarte
 
 
 def test_schedule_position_of_the_plan():
-    from indicators.domain.progress import schedule_position
-
-    assert schedule_position(2025, [2028, 2030], 2026, 3) == (2028, Decimal("0.25"))
-    assert schedule_position(2025, [2030, 2028], 2028, None) == (2028, Decimal(1))
-    assert schedule_position(2025, [2028, 2030], 2029, 2) == (2030, Decimal("0.25"))
-    assert schedule_position(2025, [], 2026, 1) == (None, None)
+    assert schedule_position(2025, [2028, 2030], Period.of(2026, 3)) == (2028, Decimal("0.25"))
+    assert schedule_position(2025, [2030, 2028], Period.of(2028, None)) == (2028, Decimal(1))
+    assert schedule_position(2025, [2028, 2030], Period.of(2029, 2)) == (2030, Decimal("0.25"))
+    assert schedule_position(2025, [], Period.of(2026, 1)) == (None, None)

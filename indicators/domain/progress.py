@@ -49,7 +49,7 @@ Choices made where domain.md is silent (each one is tested in tests/test_progres
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import (
     ROUND_HALF_EVEN,
     Context,
@@ -73,6 +73,7 @@ NO_DATA = "no_data"
 FAILED = "failed"
 OVERDUE = "overdue"
 IN_PROGRESS = "in_progress"
+TARGET_PENDING = "target_pending"
 STATUS_CODES = (
     ACHIEVED_FINAL,
     ACHIEVED_MILESTONE,
@@ -85,6 +86,7 @@ STATUS_CODES = (
     FAILED,
     OVERDUE,
     IN_PROGRESS,
+    TARGET_PENDING,
 )
 
 # Flags shown beside a status, never instead of it; always reported in this order.
@@ -92,7 +94,43 @@ BASELINE_MISSING = "baseline_missing"
 ANNUALISED = "annualised"
 PROVISIONAL = "provisional"
 CHECK_DATA = "check_data"
-FLAGS = (BASELINE_MISSING, ANNUALISED, PROVISIONAL, CHECK_DATA)
+INCOMPLETE_YEARS = "incomplete_years"
+EARLIER_PERIOD = "earlier_period"
+FLAGS = (BASELINE_MISSING, ANNUALISED, PROVISIONAL, CHECK_DATA, INCOMPLETE_YEARS, EARLIER_PERIOD)
+
+# Target forms (domain.md §9); the codes are domain.targets.FORMS, repeated here so the engine
+# stays free of Django.
+PLAIN = "plain"
+AT_LEAST = "at_least"
+AT_MOST = "at_most"
+ABOUT = "about"
+BETWEEN = "between"
+PER_YEAR = "per_year"
+TOTAL = "total"
+ASSIGNED = "assigned"
+RELATIVE = "relative"
+QUALITATIVE = "qualitative"
+GOAL_FORMS = (
+    PLAIN,
+    AT_LEAST,
+    AT_MOST,
+    ABOUT,
+    BETWEEN,
+    PER_YEAR,
+    TOTAL,
+    ASSIGNED,
+    RELATIVE,
+    QUALITATIVE,
+)
+# Forms that become a limit to hold once the baseline already meets them (§9, point 1).
+LIMIT_FORMS = (AT_LEAST, AT_MOST, ABOUT, BETWEEN)
+COMPOUND_FORMS = (PER_YEAR, TOTAL)
+# Forms judged against something recorded beside the plan: an assignment, a judgement or
+# another indicator's value.
+JUDGED_FORMS = (ASSIGNED, RELATIVE, QUALITATIVE)
+# The 左右 tolerance when the plan states none: half a point for rates in % or ‰, else 5%.
+ABOUT_POINTS = Decimal("0.5")
+ABOUT_SHARE = Decimal("0.05")
 
 # Kinds of indicator (domain.md §3).
 LEVEL = "level"
@@ -126,31 +164,24 @@ _ONE = Decimal(1)
 
 
 # --- Time ---------------------------------------------------------------------------
+#
+# A period is any object with `year`, `n` (None for a whole year), `per_year` (12, 4, 2 or 1)
+# and `t` (domain.md §10): `indicators.domain.periods.Period`, the one home for periods. The
+# engine reads those attributes only, so it stays free of Django.
 
 
-def period_time(year: int, quarter: int | None) -> Decimal:
-    """Return t = y − 1 + q/4 for a quarter; t = y for the whole year (as for Q4)."""
-    _check_quarter(quarter)
-    q = 4 if quarter is None else quarter
-    return Decimal(year - 1) + Decimal(q) / 4
-
-
-def compared_time(kind: str, year: int, quarter: int | None) -> Decimal:
+def compared_time(kind: str, period) -> Decimal:
     """Return the time at which a value of this kind meets the schedule.
 
     An annualised year-to-date total and a year-to-date rate describe the whole year, so
     they are compared at t = y; levels and running totals at the elapsed t.
     """
-    if kind in WHOLE_YEAR_KINDS:
-        _check_quarter(quarter)
-        return Decimal(year)
-    return period_time(year, quarter)
+    return Decimal(period.year) if kind in WHOLE_YEAR_KINDS else period.t
 
 
-def _check_quarter(quarter: int | None) -> None:
-    """Reject anything but a quarter 1–4 or None (the whole year)."""
-    if quarter not in (None, 1, 2, 3, 4):
-        raise ValueError(f"quarter must be 1, 2, 3, 4 or None (whole year), not {quarter!r}")
+def _year_end(period) -> bool:
+    """Whether the period closes its year (a whole year, December, Q4 or H2)."""
+    return period.n is None or period.n == period.per_year
 
 
 # --- Expected path ------------------------------------------------------------------
@@ -189,16 +220,15 @@ def _segment_value(ya, va: Decimal, yb, vb: Decimal, t: Decimal, geometric: bool
 # --- Compared value and baseline ----------------------------------------------------
 
 
-def annualise(kind: str, value: Decimal, quarter: int | None) -> tuple[Decimal, bool]:
+def annualise(kind: str, value: Decimal, period) -> tuple[Decimal, bool]:
     """Return (A, annualised): an annual_total's year-to-date total scaled to a year.
 
-    Only an ``annual_total`` in quarters 1–3 is scaled (A = YTD·4/q); every other value
-    is already comparable with the schedule.
+    Only an ``annual_total`` before its year's last period is scaled (A = YTD·12/n, ·4/n or
+    ·2/n); every other value is already comparable with the schedule.
     """
-    _check_quarter(quarter)
-    if kind == ANNUAL_TOTAL and quarter in (1, 2, 3):
+    if kind == ANNUAL_TOTAL and not _year_end(period):
         with localcontext(_CONTEXT):
-            return value * 4 / quarter, True
+            return value * period.per_year / period.n, True
     return value, False
 
 
@@ -222,6 +252,41 @@ def _effective_baseline(spec: IndicatorSpec, obs: Observation) -> tuple[Decimal,
 
 
 @dataclass(frozen=True)
+class Goal:
+    """One target as the engine reads it (domain.md §9): its year, form and numbers.
+
+    `value` is T (plain, at_least, at_most, about, per_year, total); `lower`/`upper` bound a
+    `between`; `tolerance` is δ of `about` and `relative` (None: the default); `compound` is +1
+    for growth and −1 for a reduction (per_year, total)."""
+
+    year: int
+    form: str = PLAIN
+    value: Decimal | None = None
+    lower: Decimal | None = None
+    upper: Decimal | None = None
+    strict: bool = False
+    tolerance: Decimal | None = None
+    compound: int = 1
+
+    def __post_init__(self) -> None:
+        if self.form not in GOAL_FORMS:
+            raise ValueError(f"unknown target form {self.form!r}; expected one of {GOAL_FORMS}")
+        for name in ("value", "lower", "upper", "tolerance"):
+            object.__setattr__(self, name, _optional_decimal(getattr(self, name), name))
+        needs_value = self.form in (PLAIN, AT_LEAST, AT_MOST, ABOUT, PER_YEAR, TOTAL)
+        if needs_value and self.value is None:
+            raise ValueError(f"a {self.form} target needs a value")
+        if self.form == BETWEEN and not (
+            self.lower is not None and self.upper is not None and self.lower < self.upper
+        ):
+            raise ValueError("a between target needs lower < upper")
+        if self.compound not in (1, -1):
+            raise ValueError(f"compound must be +1 or -1, not {self.compound!r}")
+        if self.tolerance is not None and self.tolerance < 0:
+            raise ValueError("a tolerance cannot be negative")
+
+
+@dataclass(frozen=True)
 class IndicatorSpec:
     """What the engine needs to know about one indicator (no ORM objects)."""
 
@@ -231,11 +296,15 @@ class IndicatorSpec:
     binding: bool  # 约束性: on track only from R ≥ 1.00
     baseline_year: int
     baseline: Decimal | None  # None = missing ("-" in the plan)
-    # Numeric targets (year, value), sorted by year.
+    # Plain numeric targets (year, value), sorted by year: shorthand for plain goals.
     targets: tuple[tuple[int, Decimal], ...] = ()
     # Milestone kind: the ordered stages, and the (year, stage) targets sorted by year.
     stages: tuple[str, ...] = ()
     stage_targets: tuple[tuple[int, str], ...] = ()
+    # Targets of any form (§9), sorted by year; when empty, the plain `targets` above.
+    goals: tuple[Goal, ...] = ()
+    # The unit is % or ‰: 左右 then means within half a point.
+    in_points: bool = False
 
     def __post_init__(self) -> None:
         """Check the spec once, here, so that evaluate() never fails on it later."""
@@ -245,32 +314,47 @@ class IndicatorSpec:
             raise ValueError(f"direction must be +1 or -1, not {self.direction!r}")
         baseline = _optional_decimal(self.baseline, "baseline")
         targets = tuple((year, _decimal(value, f"target {year}")) for year, value in self.targets)
+        goals = tuple(self.goals)
+        if goals and targets:
+            raise ValueError("give targets either as plain (year, value) pairs or as goals")
         object.__setattr__(self, "baseline", baseline)
         object.__setattr__(self, "targets", targets)
+        object.__setattr__(self, "goals", goals)
+        # Not a field, so that dataclasses.replace(spec, targets=…) keeps working.
+        object.__setattr__(
+            self, "all_goals", goals or tuple(Goal(year, PLAIN, value) for year, value in targets)
+        )
         object.__setattr__(self, "stages", tuple(self.stages))
         object.__setattr__(self, "stage_targets", tuple(self.stage_targets))
-        _check_target_years(self.baseline_year, [year for year, _ in self.targets])
+        _check_target_years(self.baseline_year, [goal.year for goal in self.all_goals])
         _check_target_years(self.baseline_year, [year for year, _ in self.stage_targets])
         _check_kind_fits_targets(self)
 
 
 @dataclass(frozen=True)
 class Observation:
-    """The value of one indicator for one period, as derived per domain.md §3."""
+    """The value of one indicator for one period, as derived per domain.md §3, and what its
+    target's form compares it with (§9)."""
 
     value: Decimal | None = None  # YTD for annual_total/rate, YTD count for zero_event
     stage: str | None = None  # milestone kind: the highest stage reached by then
     provisional: bool = False  # includes a submitted, not yet approved value
     baseline_year_value: Decimal | None = None  # used only when the baseline is missing
+    # per_year/total: the whole-year rates of the years Y₀+1 … y−1 (None: no figure).
+    earlier_rates: tuple[tuple[int, Decimal | None], ...] = ()
+    assigned: Decimal | None = None  # assigned: the value assigned for the period's year
+    judgement: bool | None = None  # qualitative: 达到 (True), 未达到 (False), or none yet
+    reference_value: Decimal | None = None  # relative: the referenced indicator's value
+    earlier_period: bool = False  # the value is of the indicator's latest earlier period
 
     def __post_init__(self) -> None:
         """Accept Decimal or int; refuse floats, which would make results inexact."""
-        object.__setattr__(self, "value", _optional_decimal(self.value, "value"))
-        object.__setattr__(
-            self,
-            "baseline_year_value",
-            _optional_decimal(self.baseline_year_value, "baseline_year_value"),
+        for name in ("value", "baseline_year_value", "assigned", "reference_value"):
+            object.__setattr__(self, name, _optional_decimal(getattr(self, name), name))
+        rates = tuple(
+            (year, _optional_decimal(rate, f"rate {year}")) for year, rate in self.earlier_rates
         )
+        object.__setattr__(self, "earlier_rates", rates)
 
 
 @dataclass(frozen=True)
@@ -289,6 +373,8 @@ class Progress:
     completion: Decimal | None  # C_k
     time_progress: Decimal | None  # τ
     flags: tuple[str, ...]
+    form: str = PLAIN  # the current target's form
+    holding: bool = False  # the target is a limit to hold, not a goal to reach (§9)
 
 
 def _decimal(value, what: str) -> Decimal:
@@ -316,12 +402,17 @@ def _check_target_years(baseline_year: int, years: list[int]) -> None:
 
 
 def _check_kind_fits_targets(spec: IndicatorSpec) -> None:
-    """Numeric kinds take numeric targets; the milestone kind takes stages."""
+    """Numeric kinds take numeric targets; the milestone kind takes stages; a compound rate
+    only fits a rate, and a count of events only 零发生."""
     if spec.kind != MILESTONE:
         if spec.stage_targets:
             raise ValueError(f"a {spec.kind} indicator takes numeric targets, not stage targets")
+        if spec.kind != RATE and any(g.form in COMPOUND_FORMS for g in spec.all_goals):
+            raise ValueError("a yearly or total rate target needs a rate indicator")
+        if spec.kind == ZERO_EVENT and any(g.form != PLAIN for g in spec.all_goals):
+            raise ValueError("a zero_event indicator's targets are plain (零发生)")
         return
-    if spec.targets:
+    if spec.all_goals:
         raise ValueError("a milestone indicator takes stage targets, not numeric targets")
     if len(set(spec.stages)) != len(spec.stages):
         raise ValueError(f"stages must be distinct, got {spec.stages}")
@@ -339,15 +430,23 @@ def _stage_index(spec: IndicatorSpec, stage: str, what: str = "the reported stag
 # --- Evaluation ---------------------------------------------------------------------
 
 
-def evaluate(spec: IndicatorSpec, year: int, quarter: int | None, obs: Observation) -> Progress:
-    """Return the progress of one indicator in a period (quarter None = whole year)."""
-    t = period_time(year, quarter)
+def evaluate(spec: IndicatorSpec, period, obs: Observation) -> Progress:
+    """Return the progress of one indicator in a period (see "Time" for what a period is)."""
+    t = period.t
     with localcontext(_CONTEXT):
         if spec.kind == MILESTONE:
-            return _evaluate_milestone(spec, t, obs)
-        if spec.kind == ZERO_EVENT:
-            return _evaluate_zero_event(spec, t, obs)
-        return _evaluate_numeric(spec, year, quarter, obs)
+            result = _evaluate_milestone(spec, t, obs)
+        elif spec.kind == ZERO_EVENT:
+            result = _evaluate_zero_event(spec, t, obs)
+        else:
+            result = _evaluate_numeric(spec, period, obs)
+    if obs.earlier_period:
+        return replace(result, flags=_ordered((*result.flags, EARLIER_PERIOD)))
+    return result
+
+
+def _ordered(flags) -> tuple[str, ...]:
+    return tuple(flag for flag in FLAGS if flag in flags)
 
 
 def _milestone_index(years: Sequence[int], t: Decimal) -> int | None:
@@ -363,6 +462,11 @@ def _current_target(targets: Sequence[tuple[int, object]], t: Decimal) -> tuple:
     return (None, None) if k is None else targets[k]
 
 
+def _current_goal(spec: IndicatorSpec, t: Decimal) -> Goal | None:
+    k = _milestone_index([goal.year for goal in spec.all_goals], t)
+    return None if k is None else spec.all_goals[k]
+
+
 def _time_progress(baseline_year: int, years: Sequence[int], t: Decimal) -> Decimal | None:
     """Return τ: the elapsed share of the time from the previous milestone to Y_k."""
     k = _milestone_index(years, t)
@@ -375,17 +479,16 @@ def _time_progress(baseline_year: int, years: Sequence[int], t: Decimal) -> Deci
 
 
 def schedule_position(
-    baseline_year: int, milestone_years: Sequence[int], year: int, quarter: int | None
+    baseline_year: int, milestone_years: Sequence[int], period
 ) -> tuple[int | None, Decimal | None]:
     """The plan's next milestone year and τ, the share of the time to it that has elapsed
     (序时进度) at the end of the period: what a dashboard shows as "距2028年目标时间已过 X%"."""
-    t = period_time(year, quarter)
     years = sorted(milestone_years)
-    k = _milestone_index(years, t)
+    k = _milestone_index(years, period.t)
     if k is None:
         return None, None
     with localcontext(_CONTEXT):
-        return years[k], _time_progress(baseline_year, years, t)
+        return years[k], _time_progress(baseline_year, years, period.t)
 
 
 def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
@@ -393,12 +496,171 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     return None if denominator == 0 else numerator / denominator
 
 
-def _evaluate_numeric(
-    spec: IndicatorSpec, year: int, quarter: int | None, obs: Observation
-) -> Progress:
-    """Evaluate a level, cumulative, annual_total or rate indicator."""
+# --- Numeric kinds: the forms of §9 -------------------------------------------------
+
+
+def _evaluate_numeric(spec: IndicatorSpec, period, obs: Observation) -> Progress:
+    """Evaluate a level, cumulative, annual_total or rate indicator by its target's form."""
     baseline, flags = _effective_baseline(spec, obs)
-    schedule = _schedule(spec, year, quarter, baseline)
+    goal = _current_goal(spec, period.t)
+    if goal is not None and goal.form in JUDGED_FORMS:
+        return _evaluate_judged(spec, goal, period, obs, baseline, flags)
+    if goal is not None and goal.form in COMPOUND_FORMS:
+        return _evaluate_compound(spec, goal, period, obs, baseline, flags)
+    if goal is not None and goal.form in LIMIT_FORMS and _reached(spec, goal, baseline):
+        return _evaluate_limit(spec, goal, period, obs, baseline, flags)
+    return _evaluate_path(spec, goal, period, obs, baseline, flags)
+
+
+def _reached(spec: IndicatorSpec, goal: Goal, value: Decimal) -> bool | None:
+    """The form's "reached" test of §9, or None for a form that has none (a compound rate,
+    an assignment, a judgement, a reference)."""
+    if goal.form == PLAIN:
+        return spec.direction * (value - goal.value) >= 0
+    if goal.form == AT_LEAST:
+        return value > goal.value if goal.strict else value >= goal.value
+    if goal.form == AT_MOST:
+        return value < goal.value if goal.strict else value <= goal.value
+    if goal.form == ABOUT:
+        return abs(value - goal.value) <= _about_tolerance(spec, goal)
+    if goal.form == BETWEEN:
+        return goal.lower <= value <= goal.upper
+    return None
+
+
+def _about_tolerance(spec: IndicatorSpec, goal: Goal) -> Decimal:
+    """δ of 左右: as the plan states it, else half a point (% and ‰), else 5% of |T|."""
+    if goal.tolerance is not None:
+        return goal.tolerance
+    return ABOUT_POINTS if spec.in_points else ABOUT_SHARE * abs(goal.value)
+
+
+def _anchor(goal: Goal, baseline: Decimal) -> Decimal | None:
+    """The value the path heads for: T, or a range's bound on the baseline's side."""
+    if goal.form == BETWEEN:
+        return goal.lower if baseline < goal.lower else goal.upper
+    return goal.value if goal.form in (PLAIN, *LIMIT_FORMS) else None
+
+
+def _blank(status: str, obs: Observation, baseline, flags, goal: Goal | None, **schedule):
+    """A result without a path: V, R and C are null (a limit, a judged or pending target)."""
+    has_value = obs.value is not None
+    return Progress(
+        status=status,
+        value=obs.value,
+        compared_value=obs.value,
+        baseline=baseline,
+        expected=None,
+        target_year=None if goal is None else goal.year,
+        target_value=None if goal is None else goal.value,
+        target_stage=None,
+        ratio=None,
+        completion=None,
+        time_progress=schedule.get("time_progress"),
+        flags=flags + _value_flags(False, obs.provisional and has_value, None),
+        form=PLAIN if goal is None else goal.form,
+        holding=schedule.get("holding", False),
+    )
+
+
+def _evaluate_limit(spec, goal: Goal, period, obs, baseline, flags) -> Progress:
+    """§9.1: the baseline already meets the target, so it is a limit to hold every period."""
+    tau = _tau(spec, period)
+    if obs.value is None:
+        return _blank(NO_DATA, obs, baseline, flags, goal, holding=True, **tau)
+    compared, annualised = annualise(spec.kind, obs.value, period)
+    status = ON_TRACK if _reached(spec, goal, compared) else FAILED
+    result = _blank(status, obs, baseline, flags, goal, holding=True, **tau)
+    if annualised:
+        return replace(result, compared_value=compared, flags=_ordered((*result.flags, ANNUALISED)))
+    return result
+
+
+def _tau(spec: IndicatorSpec, period) -> dict:
+    years = [goal.year for goal in spec.all_goals]
+    return {"time_progress": _time_progress(spec.baseline_year, years, period.t)}
+
+
+def _evaluate_judged(spec, goal: Goal, period, obs, baseline, flags) -> Progress:
+    """§9.4–5: an assigned value, a reviewer's judgement or another indicator's value decides
+    the period; without it the target is still pending (目标待下达)."""
+    tau = _tau(spec, period)
+    if goal.form == QUALITATIVE and obs.judgement is not None:
+        status = ON_TRACK if obs.judgement else FAILED
+        return _blank(status, obs, baseline, flags, goal, holding=True, **tau)
+    if obs.value is None:
+        return _blank(NO_DATA, obs, baseline, flags, goal, **tau)
+    if goal.form == QUALITATIVE:
+        return _blank(TARGET_PENDING, obs, baseline, flags, goal, **tau)
+    if goal.form == ASSIGNED:
+        if obs.assigned is None:
+            return _blank(TARGET_PENDING, obs, baseline, flags, goal, **tau)
+        met = spec.direction * (obs.value - obs.assigned) >= 0
+        result = _blank(
+            ON_TRACK if met else FAILED, obs, baseline, flags, goal, holding=True, **tau
+        )
+        return replace(result, target_value=obs.assigned)
+    if obs.reference_value is None:
+        return _blank(TARGET_PENDING, obs, baseline, flags, goal, **tau)
+    allowed = goal.tolerance if goal.tolerance is not None else _ZERO
+    met = spec.direction * (obs.value - obs.reference_value) >= -allowed
+    return _blank(ON_TRACK if met else FAILED, obs, baseline, flags, goal, holding=True, **tau)
+
+
+def _evaluate_compound(spec, goal: Goal, period, obs, baseline, flags) -> Progress:
+    """§9.3: compound yearly rates. The whole-year rates of the years before stand with the
+    period's own year-to-date rate for its year; years without a figure are skipped."""
+    tau = _tau(spec, period)
+    if obs.value is None:
+        return _blank(NO_DATA, obs, baseline, flags, goal, **tau)
+    rates = [rate for year, rate in obs.earlier_rates if year < period.year and rate is not None]
+    wanted = period.year - spec.baseline_year - 1
+    incomplete = len(rates) < wanted
+    rates.append(obs.value)
+    s, target = goal.compound, goal.value / 100
+    product = _ONE
+    for rate in rates:
+        product *= 1 + s * rate / 100
+    achieved = s * (product - 1)
+    m = len(rates)
+    if goal.form == PER_YEAR:
+        required = s * ((1 + s * target) ** m - 1)
+        final = s * ((1 + s * target) ** (goal.year - spec.baseline_year) - 1)
+        reached = s * (product ** (_ONE / m) - 1) >= target if product > 0 else False
+    else:
+        elapsed = Decimal(period.year - spec.baseline_year) / (goal.year - spec.baseline_year)
+        required = s * ((1 + s * target) ** elapsed - 1)
+        final = s * ((1 + s * target) - 1)
+        reached = achieved >= target
+    ratio = _ratio(achieved, required)
+    if reached and period.year == goal.year and _year_end(period):
+        status = ACHIEVED_FINAL if goal is spec.all_goals[-1] else ACHIEVED_MILESTONE
+    elif ratio is None:
+        status = ON_TRACK if achieved >= 0 else REGRESSING
+    else:
+        status = _ratio_band(ratio, spec.binding)
+    extra = (INCOMPLETE_YEARS,) if incomplete else ()
+    return Progress(
+        status=status,
+        value=obs.value,
+        compared_value=obs.value,
+        baseline=baseline,
+        expected=None,
+        target_year=goal.year,
+        target_value=goal.value,
+        target_stage=None,
+        ratio=ratio,
+        completion=_ratio(achieved, final),
+        flags=_ordered(flags + _value_flags(False, obs.provisional, ratio) + extra),
+        form=goal.form,
+        **tau,
+    )
+
+
+def _evaluate_path(spec, goal: Goal | None, period, obs, baseline, flags) -> Progress:
+    """§4 (and §9.2 for a limit not yet met): progress along the path from B to T."""
+    schedule = _schedule(spec, period, baseline)
+    form = PLAIN if goal is None else goal.form
     if obs.value is None:
         return Progress(
             status=NO_DATA,
@@ -407,60 +669,65 @@ def _evaluate_numeric(
             ratio=None,
             completion=None,
             flags=flags,
+            form=form,
             **schedule,
         )
-    compared, annualised = annualise(spec.kind, obs.value, quarter)
+    compared, annualised = annualise(spec.kind, obs.value, period)
     ratio = _ratio(compared - baseline, schedule["expected"] - baseline)
     target = schedule["target_value"]
     completion = None if target is None else _ratio(compared - baseline, target - baseline)
     return Progress(
-        status=_numeric_status(spec, compared, baseline, ratio, target),
+        status=_path_status(spec, goal, compared, baseline, ratio),
         value=obs.value,
         compared_value=compared,
         ratio=ratio,
         completion=completion,
         flags=flags + _value_flags(annualised, obs.provisional, ratio),
+        form=form,
         **schedule,
     )
 
 
-def _schedule(spec: IndicatorSpec, year: int, quarter: int | None, baseline: Decimal) -> dict:
+def _schedule(spec: IndicatorSpec, period, baseline: Decimal) -> dict:
     """Return what the schedule asks of a period: B, V, the current milestone and τ.
 
     It is reported whether or not a value was entered, so a report can show what was
-    expected even where nothing was.
+    expected even where nothing was. The path runs through the targets that have a value to
+    head for.
     """
-    t = period_time(year, quarter)
-    years = [y for y, _ in spec.targets]
-    target_year, target_value = _current_target(spec.targets, t)
-    anchors = [(spec.baseline_year, baseline), *spec.targets]
-    at = compared_time(spec.kind, year, quarter)
+    anchors = [(goal.year, _anchor(goal, baseline)) for goal in spec.all_goals]
+    anchors = [(year, value) for year, value in anchors if value is not None]
+    goal = _current_goal(spec, period.t)
     return {
         "baseline": baseline,
-        "expected": expected_value(anchors, at, spec.geometric),
-        "target_year": target_year,
-        "target_value": target_value,
+        "expected": expected_value(
+            [(spec.baseline_year, baseline), *anchors],
+            compared_time(spec.kind, period),
+            spec.geometric,
+        ),
+        "target_year": None if goal is None else goal.year,
+        "target_value": None if goal is None else _anchor(goal, baseline),
         "target_stage": None,
-        "time_progress": _time_progress(spec.baseline_year, years, t),
+        **_tau(spec, period),
     }
 
 
-def _numeric_status(
+def _path_status(
     spec: IndicatorSpec,
+    goal: Goal | None,
     compared: Decimal,
     baseline: Decimal,
     ratio: Decimal | None,
-    target_value: Decimal | None,
 ) -> str:
-    """Return the first matching status of domain.md §4's table for a numeric value."""
-    d = spec.direction
-    if spec.targets and d * (compared - spec.targets[-1][1]) >= 0:
+    """Return the first matching status of domain.md §4's table, with each target's own
+    "reached" test (§9.2)."""
+    if spec.all_goals and _reached(spec, spec.all_goals[-1], compared):
         return ACHIEVED_FINAL
-    if target_value is not None and d * (compared - target_value) >= 0:
+    if goal is not None and _reached(spec, goal, compared):
         return ACHIEVED_MILESTONE
     if ratio is None:
         # V = B: the schedule asks for no change, so holding the baseline is on track.
-        return ON_TRACK if d * (compared - baseline) >= 0 else REGRESSING
+        return ON_TRACK if spec.direction * (compared - baseline) >= 0 else REGRESSING
     return _ratio_band(ratio, spec.binding)
 
 
@@ -492,7 +759,8 @@ def _value_flags(annualised: bool, provisional: bool, ratio: Decimal | None) -> 
 def _evaluate_zero_event(spec: IndicatorSpec, t: Decimal, obs: Observation) -> Progress:
     """Evaluate a zero_event indicator: any event in the year so far fails 零发生."""
     baseline, flags = _effective_baseline(spec, obs)
-    target_year, target_value = _current_target(spec.targets, t)
+    goal = _current_goal(spec, t)
+    target_year, target_value = (None, None) if goal is None else (goal.year, goal.value)
     if obs.value is not None:
         flags += _value_flags(False, obs.provisional, None)
     return Progress(
@@ -506,7 +774,7 @@ def _evaluate_zero_event(spec: IndicatorSpec, t: Decimal, obs: Observation) -> P
         target_stage=None,
         ratio=None,
         completion=None,
-        time_progress=_time_progress(spec.baseline_year, [year for year, _ in spec.targets], t),
+        time_progress=_time_progress(spec.baseline_year, [goal.year for goal in spec.all_goals], t),
         flags=flags,
     )
 

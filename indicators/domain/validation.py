@@ -7,13 +7,12 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from indicators.domain import periods
+from indicators.domain import periods, units
 from indicators.domain.progress import ANNUAL_TOTAL, CUMULATIVE, MILESTONE, RATE, ZERO_EVENT
 
-COUNT_UNITS = {"家", "个", "人", "起"}
-PERCENT_UNIT = "%"
-RATE_BOUNDS = (Decimal(-100), Decimal(1000))  # a year-to-date growth rate, in %
+RATE_BOUNDS = (Decimal(-100), Decimal(1000))  # a growth rate or other ratio, in % or ‰
 SHARE_BOUNDS = (Decimal(0), Decimal(100))  # a share of a whole, in %
+PER_MILLE_SHARE_BOUNDS = (Decimal(0), Decimal(1000))  # a share of a whole, in ‰
 LARGEST = Decimal("1e15")
 BIG_CHANGE = Decimal("0.5")
 # Kinds whose period-on-period change means nothing for the 50% rule: a growth rate is a
@@ -33,6 +32,8 @@ class Rules:
     today: date
     previous_value: Decimal | None = None  # the previous period's value, if any
     previous_quarter: int | None = None  # that period's quarter (to annualise YTD totals)
+    name: str = ""  # the indicator's name: tells a share from a rate, a density from a count
+    may_be_negative: bool = False  # the plan says the figure may fall below zero
 
 
 @dataclass(frozen=True)
@@ -106,22 +107,7 @@ def _number_problems(rules: Rules, value: Decimal | None):
         return
     if value.as_tuple().exponent < -4:
         yield _("Use at most 4 decimal places.")
-    if rules.unit in COUNT_UNITS or rules.kind == ZERO_EVENT:
-        if value < 0 or value != value.to_integral_value():
-            yield _("A count must be a whole number, 0 or more.")
-    elif rules.kind == RATE:
-        low, high = RATE_BOUNDS
-        if not low <= value <= high:
-            yield _("A growth rate must lie between %(low)s%% and %(high)s%%.") % {
-                "low": low,
-                "high": high,
-            }
-    elif rules.unit == PERCENT_UNIT:
-        low, high = SHARE_BOUNDS
-        if not low <= value <= high:
-            yield _("A percentage must lie between 0 and 100.")
-    elif value < 0:
-        yield _("An amount cannot be negative.")
+    yield from _measure_problems(rules, value)
     if (
         rules.kind == CUMULATIVE
         and rules.previous_value is not None
@@ -130,6 +116,57 @@ def _number_problems(rules: Rules, value: Decimal | None):
         yield _("A running total cannot fall: the previous period had %(previous)s.") % {
             "previous": rules.previous_value
         }
+
+
+def _measure_problems(rules: Rules, value: Decimal):
+    """The bounds of what the figure measures (units.py): a count, a rate, a share, an amount."""
+    measure = units.measure_of(rules.unit, rules.name, rules.kind)
+    if measure == units.COUNT:
+        yield from _count_problems(rules, value)
+    elif measure == units.RATE_LIKE:
+        yield from _rate_problems(rules, value)
+    elif measure == units.SHARE:
+        yield from _share_problems(rules, value)
+    elif value < 0 and not rules.may_be_negative:
+        yield _("An amount cannot be negative.")
+
+
+def _count_problems(rules: Rules, value: Decimal):
+    # Events (zero_event) never fall below zero, whatever the plan says.
+    if rules.may_be_negative and rules.kind != ZERO_EVENT:
+        if value != value.to_integral_value():
+            yield _("A count must be a whole number.")
+    elif value < 0 or value != value.to_integral_value():
+        yield _("A count must be a whole number, 0 or more.")
+
+
+def _rate_problems(rules: Rules, value: Decimal):
+    low, high = RATE_BOUNDS
+    if low <= value <= high:
+        return
+    if rules.kind == RATE:
+        yield _("A growth rate must lie between %(low)s%% and %(high)s%%.") % {
+            "low": low,
+            "high": high,
+        }
+    else:
+        unit = units.normal_unit(rules.unit)
+        yield _("A rate must lie between %(low)s%(unit)s and %(high)s%(unit)s.") % {
+            "low": low,
+            "high": high,
+            "unit": unit,
+        }
+
+
+def _share_problems(rules: Rules, value: Decimal):
+    if units.normal_unit(rules.unit) == units.PER_MILLE:
+        low, high = PER_MILLE_SHARE_BOUNDS
+        if not low <= value <= high:
+            yield _("A share in per mille must lie between 0‰ and 1000‰.")
+    else:
+        low, high = SHARE_BOUNDS
+        if not low <= value <= high:
+            yield _("A percentage must lie between 0 and 100.")
 
 
 def _needs_note(rules: Rules, report: Report) -> bool:

@@ -103,6 +103,10 @@ def plan_load(*, data: PlanData) -> tuple[Plan, LoadReport]:
             "milestone_years": list(data.milestone_years),
             "source_document": data.source_document,
             "deadline_days": data.deadline_days,
+            "annual_deadline_month": data.annual_deadline[0],
+            "annual_deadline_day": data.annual_deadline[1],
+            "first_tracked_year": data.first_tracked_year,
+            "example": data.example,
         },
     )
     departments = _load_departments(sync, data, region)
@@ -126,6 +130,8 @@ def plan_load(*, data: PlanData) -> tuple[Plan, LoadReport]:
         item.code: _load_indicator(sync, plan, item, order, dimensions)
         for order, item in enumerate(data.indicators, start=1)
     }
+    for item in data.indicators:
+        _load_targets(sync, indicators[item.code], item, indicators)
     sync.prune(Indicator.objects.filter(plan=plan), {i.pk for i in indicators.values()})
     sync.prune(Dimension.objects.filter(plan=plan), {d.pk for d in dimensions.values()})
     task_ids = set()
@@ -136,7 +142,8 @@ def plan_load(*, data: PlanData) -> tuple[Plan, LoadReport]:
         task_ids |= set(saved.tasks.values_list("pk", flat=True))
     sync.prune(Task.objects.filter(project__plan=plan), task_ids)
     sync.prune(Project.objects.filter(plan=plan), project_ids)
-    _derive_responsibilities(sync, plan)
+    table = _table_responsibilities(sync, data, departments, indicators)
+    _derive_responsibilities(sync, plan, table)
     return plan, sync.report
 
 
@@ -179,9 +186,14 @@ def _load_indicator(sync, plan, item: IndicatorData, order, dimensions) -> Indic
             "direction": item.direction,
             "path": item.path,
             "binding": item.binding,
+            "frequency": item.frequency,
+            "may_be_negative": item.may_be_negative,
             "baseline": item.baseline,
+            "baseline_text": item.baseline_text,
             "baseline_note": item.baseline_note,
             "reason": item.reason,
+            "catalogue_code": item.catalogue_code,
+            "note": item.note,
         },
     )
     wanted = {label: pos for pos, label in enumerate(item.stages, start=1)}
@@ -191,12 +203,27 @@ def _load_indicator(sync, plan, item: IndicatorData, order, dimensions) -> Indic
         for pos, label in enumerate(item.stages, start=1)
     }
     sync.prune(indicator.stages.all(), {s.pk for s in stages.values()})
+    return indicator
+
+
+def _load_targets(sync, indicator: Indicator, item: IndicatorData, indicators) -> None:
+    """The indicator's targets, once every indicator exists (a `relative` target refers to
+    another one, which may come later in the table)."""
+    stages = {stage.label: stage for stage in indicator.stages.all()}
     targets = [
         sync.row(
             Target,
             {"indicator": indicator, "year": t.year},
             {
+                "text": t.text,
+                "form": t.form,
                 "value": t.value,
+                "lower": t.lower,
+                "upper": t.upper,
+                "strict": t.strict,
+                "tolerance": t.tolerance,
+                "compound": t.compound,
+                "reference": indicators[t.reference] if t.reference else None,
                 "stage": stages.get(t.stage),
                 "origin": t.origin,
                 "clause": t.clause,
@@ -205,7 +232,6 @@ def _load_indicator(sync, plan, item: IndicatorData, order, dimensions) -> Indic
         for t in item.targets
     ]
     sync.prune(indicator.targets.all(), {t.pk for t in targets})
-    return indicator
 
 
 def _load_project(sync, plan, project: ProjectData, departments, indicators) -> Project:
@@ -246,9 +272,42 @@ def _load_task(sync, project, task: TaskData, order, departments, indicators) ->
     return saved
 
 
-def _derive_responsibilities(sync: _Sync, plan: Plan) -> None:
-    """An indicator's lead and responsible units follow from the task that states its target."""
+def _table_responsibilities(sync: _Sync, data: PlanData, departments, indicators) -> set:
+    """The table's 牵头单位, 责任单位 and 数据来源单位 columns, as printed, in their order."""
     keep = set()
+    for item in data.indicators:
+        named = [(ResponsibilityRole.LEAD, item.lead)]
+        named += [(ResponsibilityRole.RESPONSIBLE, item.responsible)]
+        named += [(ResponsibilityRole.DATA_SOURCE, item.data_source)]
+        for role, names in named:
+            for position, name in enumerate(names, start=1):
+                row = sync.row(
+                    Responsibility,
+                    {
+                        "indicator_id": indicators[item.code].pk,
+                        "department_id": departments[name].pk,
+                        "role": role,
+                    },
+                    {
+                        "origin": ResponsibilityOrigin.TABLE,
+                        "task": None,
+                        "note": "",
+                        "position": position,
+                    },
+                )
+                keep.add(row.pk)
+    return keep
+
+
+def _derive_responsibilities(sync: _Sync, plan: Plan, table: set) -> None:
+    """An indicator's lead and responsible units follow from the table where it names them,
+    else from the task that states its target."""
+    keep = set(table)
+    taken = set(
+        Responsibility.objects.filter(pk__in=table).values_list(
+            "indicator_id", "department_id", "role"
+        )
+    )
     links = TaskIndicator.objects.filter(task__project__plan=plan).select_related("task")
     for link in links:
         for td in link.task.departments.all():
@@ -257,6 +316,8 @@ def _derive_responsibilities(sync: _Sync, plan: Plan) -> None:
                 if td.role == TaskRole.LEAD
                 else ResponsibilityRole.RESPONSIBLE
             )
+            if (link.indicator_id, td.department_id, role) in taken:
+                continue
             row = sync.row(
                 Responsibility,
                 {
@@ -272,7 +333,8 @@ def _derive_responsibilities(sync: _Sync, plan: Plan) -> None:
                 },
             )
             keep.add(row.pk)
-    task_rows = Responsibility.objects.filter(
-        indicator__plan=plan, origin=ResponsibilityOrigin.TASK
+    loaded = Responsibility.objects.filter(
+        indicator__plan=plan,
+        origin__in=[ResponsibilityOrigin.TASK, ResponsibilityOrigin.TABLE],
     )
-    sync.prune(task_rows, keep)
+    sync.prune(loaded, keep)
