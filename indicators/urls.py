@@ -3,6 +3,7 @@ from django.urls import path
 from indicators.views import plans as plan_views
 from indicators.views import reporting as reporting_views
 from indicators.views import review as review_views
+from indicators.views import targets as target_views
 from indicators.views import upload as upload_views
 
 app_name = "indicators"
@@ -25,4 +26,16 @@ urlpatterns = [
     path("review/decide/", review_views.decide, name="review-decide"),
     path("plans/<slug:slug>/completeness/", review_views.completeness, name="completeness"),
     path("actuals/<int:pk>/history/", review_views.history, name="actual-history"),
+    # Reviewers and administrators, from the indicator page: a value assigned from above, the
+    # judgement of a qualitative target.
+    path(
+        "plans/<slug:slug>/indicators/<slug:code>/assignments/",
+        target_views.assignment_record,
+        name="assignment-record",
+    ),
+    path(
+        "plans/<slug:slug>/indicators/<slug:code>/judgements/",
+        target_views.judgement_record,
+        name="judgement-record",
+    ),
 ]

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from indicators.domain import progress
 from indicators.domain.formatting import plain, rounded
-from indicators.domain.periods import Figure, period_label
+from indicators.domain.periods import Figure, Period, period_label
 from indicators.domain.statuses import FLAG_LABELS, STATUS_COLOURS, STATUS_ORDER, status_label
 
 STEPS_PER_YEAR = 12  # monthly points: enough for a compound-growth path to look curved
@@ -179,7 +179,7 @@ def _title(data: IndicatorChartData) -> str:
 def _end_year(data: IndicatorChartData) -> int:
     """The last year on the time axis: the last target's, or a later reported year."""
     spec = data.spec
-    years = [y for y, _v in spec.targets] + [y for y, _s in spec.stage_targets]
+    years = [g.year for g in spec.all_goals] + [y for y, _s in spec.stage_targets]
     years += [f.year for f in data.figures]
     return max([spec.baseline_year + 1, *years])
 
@@ -273,7 +273,7 @@ def _numeric_traces(data: IndicatorChartData, end: int) -> list[dict | None]:
     return [
         _path_trace(data, end),
         _baseline_trace(data),
-        _target_trace(spec.targets, unit),
+        _target_trace(progress.target_anchors(spec, data.baseline or Decimal(0)), unit),
         quarter_trace,
         _year_trace(whole_year, unit),
     ]
@@ -287,7 +287,10 @@ def _path_trace(data: IndicatorChartData, end: int) -> dict | None:
     if spec.kind == progress.ZERO_EVENT:
         points = [(Decimal(spec.baseline_year), Decimal(0)), (Decimal(end), Decimal(0))]
     else:
-        anchors = [(spec.baseline_year, data.baseline), *spec.targets]
+        anchors = [
+            (spec.baseline_year, data.baseline),
+            *progress.target_anchors(spec, data.baseline),
+        ]
         points = expected_path_points(spec.baseline_year, anchors, spec.geometric, end_year=end)
     return {
         "type": "scatter",
@@ -346,7 +349,9 @@ def _quarter_line(kind: str, figures: Sequence[Figure], unit: str) -> dict | Non
         return None
     ys, texts = [], []
     for figure in figures:
-        compared, annualised = progress.annualise(kind, figure.value, figure.quarter)
+        compared, annualised = progress.annualise(
+            kind, figure.value, Period.of(figure.year, figure.quarter)
+        )
         ys.append(float(compared))
         shown = _shown(figure.value, unit)
         if annualised:
@@ -359,7 +364,7 @@ def _quarter_line(kind: str, figures: Sequence[Figure], unit: str) -> dict | Non
         "type": "scatter",
         "mode": "lines+markers",
         "name": _("Quarterly values"),
-        "x": [float(progress.period_time(f.year, f.quarter)) for f in figures],
+        "x": [float(Period.of(f.year, f.quarter).t) for f in figures],
         "y": ys,
         "line": {"color": QUARTER_COLOUR, "width": 2},
         "marker": {"symbol": _markers(figures, "circle"), "size": 8, "color": QUARTER_COLOUR},
@@ -377,7 +382,7 @@ def _event_bars(figures: Sequence[Figure], unit: str) -> dict | None:
     return {
         "type": "bar",
         "name": _("Quarterly values"),
-        "x": [float(progress.period_time(f.year, f.quarter)) for f in figures],
+        "x": [float(Period.of(f.year, f.quarter).t) for f in figures],
         "y": [float(f.value) for f in figures],
         "width": 0.18,
         "marker": {
@@ -434,7 +439,7 @@ def _milestone_traces(data: IndicatorChartData) -> list[dict | None]:
 def _stage_trace(figures: Sequence[Figure], position: dict, quarterly: bool = False) -> dict | None:
     if not figures:
         return None
-    x = [float(progress.period_time(f.year, f.quarter)) if quarterly else f.year for f in figures]
+    x = [float(Period.of(f.year, f.quarter).t) if quarterly else f.year for f in figures]
     symbol = "circle" if quarterly else "square"
     return {
         "type": "scatter",

@@ -3,17 +3,21 @@ text. Nothing here reads the database or recomputes a status."""
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import TypedDict
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from indicators import access
 from indicators.domain import progress, statuses
 from indicators.domain.formatting import plain, rounded
+from indicators.domain.periods import Period
 from indicators.models import (
     Department,
     Dimension,
+    Form,
     Indicator,
     Kind,
     Plan,
@@ -21,6 +25,7 @@ from indicators.models import (
     TaskIndicator,
 )
 from indicators.selectors import progress as progress_selectors
+from indicators.selectors import targets as target_selectors
 from indicators.selectors.progress import ProgressRow
 from reports import charts
 from reports.selectors import (
@@ -33,6 +38,7 @@ from reports.selectors import (
     indicator_spec,
     indicator_tasks,
     indicator_values,
+    recorded_for,
 )
 from reports.wording import percent_shown
 
@@ -67,6 +73,7 @@ class Card(TypedDict):
     row: ProgressRow
     code: str
     name: str
+    binding: bool  # 约束性
     dimension: Dimension
     status: str
     label: str
@@ -112,13 +119,25 @@ class Links:
         return self.department(department.pk) if department else None
 
 
+def target_shown(indicator: Indicator, text: str, form: str, value: Decimal | None) -> str:
+    """A target as the plan prints it; a plain number gets its unit ("60亿元"), any other form
+    stays exactly as printed (≥95, 控制在5.5%以内, 年均增长6%)."""
+    if form == Form.PLAIN and value is not None and text == plain(value):
+        return shown(indicator, value)
+    return text
+
+
 def card(row: ProgressRow, links: Links) -> Card:
     """Format one progress row (no query)."""
     ind, p = row.indicator, row.progress
+    target_label = _("%(year)s target") % {"year": p.target_year} if p.target_year else ""
     if ind.kind == Kind.MILESTONE:
         value = row.stage
-        expected_label = _("%(year)s target") % {"year": p.target_year} if p.target_year else ""
-        expected = p.target_stage
+        expected_label, expected = target_label, p.target_stage
+    elif p.expected is None and row.target_text:
+        # A limit, a compound rate or a judged target has no path: show the target itself.
+        value = shown(ind, p.value)
+        expected_label, expected = target_label, row.target_text
     else:
         value = shown(ind, p.value)
         expected_label = _("Expected by schedule")
@@ -128,6 +147,7 @@ def card(row: ProgressRow, links: Links) -> Card:
         row=row,
         code=ind.code,
         name=ind.name,
+        binding=ind.binding,
         dimension=ind.dimension,
         status=p.status,
         label=statuses.status_label(p.status),
@@ -265,6 +285,40 @@ def department_cards(items: list[Card], name: str) -> tuple[list[Card], list[Car
 
 
 @dataclass(frozen=True)
+class AssignmentRow:
+    """A value assigned from above for a year, as the indicator page lists it."""
+
+    year: int
+    value: str  # with its unit
+    document: str
+    who: str
+    when: datetime
+
+
+@dataclass(frozen=True)
+class JudgementRow:
+    """The judgement of a qualitative target for a year, as the indicator page lists it."""
+
+    year: int
+    met: bool
+    verdict: str  # 达到 or 未达到
+    note: str
+    who: str
+    when: datetime
+
+
+@dataclass(frozen=True)
+class TargetRecords:
+    """What is recorded beside the plan's table (domain.md §9, point 4); a list is None when
+    the indicator has no target of its form (the page then leaves its section out)."""
+
+    assignments: list[AssignmentRow] | None
+    judgements: list[JudgementRow] | None
+    may_record: bool  # the user records them: a reviewer or an administrator of the plan
+    years: list[int]  # the years they may be recorded for
+
+
+@dataclass(frozen=True)
 class IndicatorPage:
     """Everything the indicator page shows, read and evaluated."""
 
@@ -281,17 +335,32 @@ class IndicatorPage:
     tasks: list[TaskIndicator]
     values: list[IndicatorValueRow]
     figure: dict  # the plotly figure (reports.charts.indicator_figure)
+    records: TargetRecords
 
 
 def indicator_page(
     *, plan: Plan, code: str, user, year: int, quarter: int | None, include_pending: bool
 ) -> IndicatorPage:
     """The indicator page for a period: 4 queries for the indicator, 1 for its figures, 1
-    for its tasks and 2–3 for the values the user may see, whatever the plan's size."""
+    for its tasks, 2–3 for the values the user may see, whatever the plan's size; and 1 for
+    its assigned values (an `assigned` target only), 1 for its judgements (a `qualitative`
+    target only), 1 for a regional reviewer's or administrator's scope (either target only)."""
     indicator = indicator_get(plan=plan, code=code)
     spec = indicator_spec(indicator, plan.baseline_year)
     figures = indicator_figures(indicator, include_pending)
-    result, stage = progress_selectors.evaluate_period(spec, figures, year, quarter)
+    forms = target_selectors.target_forms(indicator)
+    assignments = judgements = None
+    if Form.ASSIGNED in forms:
+        assignments = list(target_selectors.assignments_of(indicator))
+    if Form.QUALITATIVE in forms:
+        judgements = list(target_selectors.judgements_of(indicator))
+    result, stage = progress_selectors.evaluate_period(
+        spec,
+        figures,
+        Period.of(year, quarter),
+        recorded_for(indicator, assignments or (), judgements or ()),
+    )
+    targets = [progress_selectors.TargetRow.of(t) for t in indicator.targets.all()]
     roles = indicator_departments(indicator)
     leads, responsible = roles[ResponsibilityRole.LEAD], roles[ResponsibilityRole.RESPONSIBLE]
     row = ProgressRow(
@@ -300,6 +369,7 @@ def indicator_page(
         stage=stage,
         leads=[d.name for d in leads],
         responsible=[d.name for d in responsible],
+        targets=targets,
     )
     data = chart_indicator_data(indicator, spec, result, figures, (year, quarter))
     return IndicatorPage(
@@ -309,15 +379,49 @@ def indicator_page(
         progress=result,
         completion=percent_shown(result.completion),
         time_progress=percent_shown(result.time_progress),
-        target=result.target_stage or shown(indicator, result.target_value),
-        baseline=shown(indicator, indicator.baseline),
-        targets=[
-            (t.year, t.stage.label if t.stage else shown(indicator, t.value))
-            for t in indicator.targets.all()
-        ],
+        target=next(
+            (
+                target_shown(indicator, t.text, t.form, t.value)
+                for t in targets
+                if t.year == result.target_year
+            ),
+            None,
+        ),
+        baseline=indicator.baseline_text or shown(indicator, indicator.baseline),
+        targets=[(t.year, target_shown(indicator, t.text, t.form, t.value)) for t in targets],
         leads=leads,
         responsible=responsible,
         tasks=indicator_tasks(indicator),
         values=indicator_values(indicator, user),
         figure=charts.indicator_figure(data),
+        records=target_records(plan, indicator, user, assignments, judgements),
     )
+
+
+def target_records(
+    plan: Plan, indicator: Indicator, user, assignments, judgements
+) -> TargetRecords:
+    """The indicator's assigned values and judgements (read by the caller, only for the forms
+    of its targets: None where it has no target of that form), as the page lists them."""
+    if assignments is not None:
+        assignments = [
+            AssignmentRow(a.year, shown(indicator, a.value), a.document, _who(a), a.recorded_at)
+            for a in assignments
+        ]
+    if judgements is not None:
+        judgements = [
+            JudgementRow(j.year, j.met, _verdict(j.met), j.note, _who(j), j.recorded_at)
+            for j in judgements
+        ]
+    recorded = assignments is not None or judgements is not None
+    may_record = recorded and access.reviews(user, plan)
+    years = list(target_selectors.recordable_years(plan)) if may_record else []
+    return TargetRecords(assignments, judgements, may_record, years)
+
+
+def _who(row) -> str:
+    return row.recorded_by.get_username()
+
+
+def _verdict(met: bool) -> str:
+    return _("Met") if met else _("Not met")

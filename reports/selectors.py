@@ -189,7 +189,10 @@ def indicator_get(*, plan: Plan, code: str) -> Indicator:
     unknown code (4 queries)."""
     indicators = Indicator.objects.select_related("dimension").prefetch_related(
         Prefetch("stages", queryset=Stage.objects.order_by("position")),
-        Prefetch("targets", queryset=Target.objects.select_related("stage").order_by("year")),
+        Prefetch(
+            "targets",
+            queryset=Target.objects.select_related("stage", "reference").order_by("year"),
+        ),
         Prefetch(
             "responsibilities",
             queryset=Responsibility.objects.select_related("department").order_by("position", "pk"),
@@ -200,9 +203,7 @@ def indicator_get(*, plan: Plan, code: str) -> Indicator:
 
 def indicator_spec(indicator: Indicator, baseline_year: int) -> progress.IndicatorSpec:
     """The engine's view of a prefetched indicator (`indicator_get`); no query."""
-    targets = [
-        (t.year, t.value, t.stage.label if t.stage else None) for t in indicator.targets.all()
-    ]
+    targets = [progress_selectors.TargetRow.of(t) for t in indicator.targets.all()]
     stages = [stage.label for stage in indicator.stages.all()]
     return progress_selectors.indicator_spec(indicator, baseline_year, targets, stages)
 
@@ -289,4 +290,19 @@ def chart_indicator_data(
         status=result.status,
         period=period,
         unit=meanings.display_unit(indicator),
+    )
+
+
+def recorded_for(
+    indicator: Indicator, assignments=(), judgements=()
+) -> progress_selectors.Recorded:
+    """What a prefetched indicator's targets are judged by (§9.4–5): its assigned values and
+    judgements (read by the caller), and its referenced indicator's figures (one query, for a
+    `relative` target only)."""
+    reference = next((t.reference for t in indicator.targets.all() if t.reference_id), None)
+    return progress_selectors.Recorded(
+        assigned={a.year: a.value for a in assignments},
+        judgements={j.year: j.met for j in judgements},
+        reference=None if reference is None else indicator_figures(reference),
+        reference_kind=None if reference is None else reference.kind,
     )

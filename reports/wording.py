@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 from indicators.domain import progress as p
 from indicators.domain import statuses
 from indicators.domain.formatting import plain, rounded
+from indicators.domain.periods import Period
 from indicators.domain.statuses import STATUS_ORDER
 from indicators.selectors.progress import status_counts
 
@@ -194,7 +195,9 @@ def join_sentences(sentences: list[str]) -> str:
 def overview(rows, plan, year: int, quarter: int | None) -> str:
     """Where the period sits on the plan's calendar, the status counts, the share on course."""
     sentences = []
-    milestone, share = p.schedule_position(plan.baseline_year, plan.milestone_years, year, quarter)
+    milestone, share = p.schedule_position(
+        plan.baseline_year, plan.milestone_years, Period.of(year, quarter)
+    )
     if milestone is not None:
         sentences.append(
             _(

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# First README command: a virtualenv, the dependencies, the database, the 陆河 plan with demo
+# First README command: a virtualenv, the dependencies, the database, 陆河's plans (the garment
+# plan with demo
 # figures, the demo users (passwords printed), then the server on http://127.0.0.1:8000/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,8 @@ venv_install requirements.txt
 .venv/bin/python manage.py collectstatic --no-input -v0
 .venv/bin/python manage.py load_regions fixtures/regions.csv  # 广东省 › 汕尾市 › 陆河县
 .venv/bin/python manage.py load_plan fixtures/luhe-garment-2025-2030.yaml
+# A county 十五五 main-indicator table as counties hold it (an Excel workbook; 示例数据).
+.venv/bin/python manage.py load_plan fixtures/luhe-15th-five-year-2026-2030.xlsx
 .venv/bin/python manage.py seed_demo  # demo figures, marked as such: remove with remove_demo
 .venv/bin/python manage.py seed_demo_users
 echo "Open http://127.0.0.1:8000/ and log in with one of the users above."

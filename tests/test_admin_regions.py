@@ -260,7 +260,7 @@ def test_an_indicators_drop_downs_fit_its_plan(as_platform, world):
     """Even for a platform administrator, an indicator's page offers its own plan's dimensions,
     and its inlines the departments of its plan's region and its own stages."""
     luhe, hanyin = world.luhe, world.hanyin
-    stage = Stage.objects.create(indicator=luhe.indicator, position=1, label="注册")
+    Stage.objects.create(indicator=luhe.indicator, position=1, label="注册")
     Stage.objects.create(indicator=hanyin.indicator, position=1, label="注册")
     page = as_platform.get(url("indicator", luhe.indicator.pk))
     assert chosen(page, "dimension") == {luhe.dimension}
@@ -270,7 +270,8 @@ def test_an_indicators_drop_downs_fit_its_plan(as_platform, world):
     departments = set(inlines["responsibilities"].fields["department"].queryset)
     assert departments == set(Department.objects.filter(region=luhe.region))
     assert luhe.department in departments and hanyin.department not in departments
-    assert set(inlines["targets"].fields["stage"].queryset) == {stage}
+    references = set(inlines["targets"].fields["reference"].queryset)
+    assert luhe.indicator in references and hanyin.indicator not in references
 
 
 # --- Inconsistencies are refused -----------------------------------------------------------

@@ -51,12 +51,21 @@ def test_indicator_shape(api):
     first = rows[0]
     assert set(first) == {
         "code", "dimension", "name", "unit", "kind", "direction", "path", "binding",
-        "baseline", "baseline_note", "stages", "targets", "lead_departments",
+        "frequency", "baseline", "baseline_note", "stages", "targets", "lead_departments",
         "responsible_departments", "data_source_departments",
     }  # fmt: skip
+    assert first["frequency"] == "quarterly"
     assert first["targets"][0] == {
         "year": 2028,
+        "text": "60",
+        "form": "plain",
         "value": "60",
+        "lower": None,
+        "upper": None,
+        "strict": False,
+        "tolerance": None,
+        "compound": None,
+        "reference": None,
         "stage": None,
         "source": "具体指标表",
     }

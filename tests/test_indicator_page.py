@@ -15,6 +15,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 
+from indicators.domain.periods import Period
 from indicators.domain.statuses import FLAG_LABELS, STATUS_COLOURS, status_label
 from indicators.models import Actual, Department, Indicator, Stage, TaskIndicator
 from indicators.selectors import progress as progress_selectors
@@ -121,7 +122,9 @@ def test_every_indicator_evaluates_as_in_progress_rows(plan, values, include_pen
             indicator = indicators[row.indicator.code]
             spec = dashboard.indicator_spec(indicator, plan.baseline_year)
             figures = dashboard.indicator_figures(indicator, include_pending)
-            result, stage = progress_selectors.evaluate_period(spec, figures, year, quarter)
+            result, stage = progress_selectors.evaluate_period(
+                spec, figures, Period.of(year, quarter), dashboard.recorded_for(indicator)
+            )
             assert (result, stage) == (row.progress, row.stage), (row.indicator.code, year, quarter)
 
 
@@ -175,8 +178,10 @@ def test_name_status_and_flags_agree_with_the_api(leader_client, api, values, pa
     for code in CODES:
         page = page_of(leader_client.get(url(code), params))
         row = rows[code]
-        name = Indicator.objects.get(plan__slug=PLAN_SLUG, code=code).printed_name
-        assert f'<h1 class="indicator-name">{name}</h1>' in page
+        indicator = Indicator.objects.get(plan__slug=PLAN_SLUG, code=code)
+        badge = ' <span class="badge binding" title="约束性指标：必须完成">约束性</span>'
+        shown = indicator.printed_name + (badge if indicator.binding else "")
+        assert f'<h1 class="indicator-name">{shown}</h1>' in page
         assert printed_status(page) == row["status"], code
         assert f'<span class="status-badge">{row["status_label"]}</span>' in standing(page)
         assert f"--status:#{STATUS_COLOURS[row['status']]}" in standing(page)
@@ -363,7 +368,12 @@ def test_the_page_in_english(client, leader, values):
 # Expected queries, whatever the plan's size: session, user, the user's role (3); the plan; the
 # default period (without parameters); the indicator, its stages, targets and departments (4);
 # its figures; its tasks; the user's role again and the values they may see (2, and the clerk's
-# department for a clerk); the navigation (plans, role): 15 at most, 16 for a clerk.
+# department for a clerk); the navigation (plans, role): 15 at most, 16 for a clerk. An indicator
+# with an `assigned` target adds the list of its assigned values, one with a `qualitative` target
+# the list of its judgements (1 each, reports.presenters.target_records, besides what the engine
+# reads, reports.selectors.recorded_for), and then a reviewer or administrator with a regional
+# scope their regions (1, access.reviews, to offer the forms); the 陆河 plan has no such target:
+# tests/test_target_records.py checks those pages stay within this budget, whatever the rows.
 @pytest.mark.parametrize("params", [{}, {"year": 2026, "quarter": 3, "pending": 1}])
 @pytest.mark.parametrize("who", ["leader", "clerk_kgj"])
 def test_query_budget_on_the_luhe_plan(request, client, values, params, who,

@@ -3,8 +3,9 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from indicators.domain import progress, statuses
+from indicators.domain import statuses
 from indicators.domain.formatting import plain, rounded
+from indicators.domain.periods import Period
 from indicators.selectors import progress as progress_selectors
 from indicators.selectors.plans import departments_by_role
 
@@ -40,10 +41,25 @@ class PlanSerializer(serializers.Serializer):
 
 
 class TargetSerializer(serializers.Serializer):
+    """A target as printed (`text`) and as read (domain.md §9)."""
+
     year = serializers.IntegerField()
+    text = serializers.CharField()
+    form = serializers.CharField()
     value = PlainDecimalField()
+    lower = PlainDecimalField()
+    upper = PlainDecimalField()
+    strict = serializers.BooleanField()
+    tolerance = PlainDecimalField()
+    compound = serializers.CharField(default=None)
+    reference = serializers.CharField(source="reference.code", default=None)
     stage = serializers.CharField(source="stage.label", default=None)
     source = serializers.SerializerMethodField()
+
+    def to_representation(self, target) -> dict:
+        data = super().to_representation(target)
+        data["compound"] = data["compound"] or None  # stored blank: not a compound rate
+        return data
 
     def get_source(self, target) -> str:
         return target.clause or target.get_origin_display()
@@ -58,6 +74,7 @@ class IndicatorSerializer(serializers.Serializer):
     direction = serializers.CharField()
     path = serializers.CharField()
     binding = serializers.BooleanField()
+    frequency = serializers.CharField()
     baseline = PlainDecimalField()
     baseline_note = serializers.CharField()
     stages = serializers.SerializerMethodField()
@@ -143,11 +160,20 @@ class ProgressRowSerializer(serializers.Serializer):
             "compared_value": rounded(p.compared_value),
             "baseline": rounded(p.baseline),
             "expected": rounded(p.expected),
+            "period": {
+                "year": row.period.year,
+                "frequency": row.period.frequency,
+                "n": row.period.n,
+            },
             "target": {
                 "year": p.target_year,
                 "value": plain(p.target_value),
                 "stage": p.target_stage,
             },
+            "target_text": row.target_text,
+            "form": p.form,
+            "holding": p.holding,
+            "binding": ind.binding,
             "ratio": rounded(p.ratio),
             "completion": rounded(p.completion),
             "time_progress": rounded(p.time_progress),
@@ -165,7 +191,7 @@ def progress_payload(plan, period: dict, rows: list) -> dict:
         "plan": plan.slug,
         "period": {"year": year, "quarter": quarter},
         "include_pending": period["include_pending"],
-        "t": float(progress.period_time(year, quarter)),
+        "t": float(Period.of(year, quarter).t),
         "indicators": ProgressRowSerializer(rows, many=True).data,
         "summary": progress_selectors.status_counts(rows),
         "by_dimension": progress_selectors.counts_by_dimension(rows),

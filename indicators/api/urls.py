@@ -1,12 +1,24 @@
 from django.urls import path
 
 from indicators.api import actuals, views
+from indicators.api import targets as target_api
 
 urlpatterns = [
     path("plans/", views.PlanListApi.as_view(), name="api-plans"),
     path("plans/<slug:slug>/indicators/", views.IndicatorListApi.as_view(), name="api-indicators"),
     path("plans/<slug:slug>/tasks/", views.TaskListApi.as_view(), name="api-tasks"),
     path("plans/<slug:slug>/progress/", views.ProgressApi.as_view(), name="api-progress"),
+    # What is recorded beside the table: values assigned from above, qualitative judgements.
+    path(
+        "plans/<slug:slug>/indicators/<slug:code>/assignments/",
+        target_api.AssignmentListApi.as_view(),
+        name="api-assignments",
+    ),
+    path(
+        "plans/<slug:slug>/indicators/<slug:code>/judgements/",
+        target_api.JudgementListApi.as_view(),
+        name="api-judgements",
+    ),
     path("departments/", views.DepartmentListApi.as_view(), name="api-departments"),
     path("regions/", views.RegionListApi.as_view(), name="api-regions"),
     # Reported values: list and enter, one value, its transitions and its history.

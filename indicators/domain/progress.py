@@ -695,8 +695,7 @@ def _schedule(spec: IndicatorSpec, period, baseline: Decimal) -> dict:
     expected even where nothing was. The path runs through the targets that have a value to
     head for.
     """
-    anchors = [(goal.year, _anchor(goal, baseline)) for goal in spec.all_goals]
-    anchors = [(year, value) for year, value in anchors if value is not None]
+    anchors = target_anchors(spec, baseline)
     goal = _current_goal(spec, period.t)
     return {
         "baseline": baseline,
@@ -710,6 +709,13 @@ def _schedule(spec: IndicatorSpec, period, baseline: Decimal) -> dict:
         "target_stage": None,
         **_tau(spec, period),
     }
+
+
+def target_anchors(spec: IndicatorSpec, baseline: Decimal) -> list[tuple[int, Decimal]]:
+    """The (year, value) points the expected path heads for after (Y₀, B): each target that
+    has a value to reach (a range by its bound on the baseline's side)."""
+    anchors = [(goal.year, _anchor(goal, baseline)) for goal in spec.all_goals]
+    return [(year, value) for year, value in anchors if value is not None]
 
 
 def _path_status(

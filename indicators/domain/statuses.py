@@ -17,6 +17,7 @@ STATUS_ORDER = (
     p.FAILED,
     p.OVERDUE,
     p.IN_PROGRESS,
+    p.TARGET_PENDING,
     p.NO_DATA,
 )
 
@@ -32,6 +33,7 @@ STATUS_LABELS = {
     p.FAILED: _("Target missed"),
     p.OVERDUE: _("Overdue"),
     p.IN_PROGRESS: _("In progress"),
+    p.TARGET_PENDING: _("Target not yet assigned"),
 }
 
 # Fill colours (hex, no '#', as openpyxl wants them); pages and charts prefix '#'.
@@ -47,6 +49,7 @@ STATUS_COLOURS = {
     p.FAILED: "B71C1C",
     p.OVERDUE: "D84315",
     p.IN_PROGRESS: "42A5F5",
+    p.TARGET_PENDING: "7E57C2",
 }
 
 FLAG_LABELS = {
@@ -54,6 +57,8 @@ FLAG_LABELS = {
     p.ANNUALISED: _("annualised from the year to date"),
     p.PROVISIONAL: _("not yet approved"),
     p.CHECK_DATA: _("far ahead of schedule: check the figure"),
+    p.INCOMPLETE_YEARS: _("some years have no figure"),
+    p.EARLIER_PERIOD: _("the latest figure is of an earlier period"),
 }
 
 

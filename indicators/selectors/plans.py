@@ -41,7 +41,7 @@ def indicator_tree(*, plan: Plan) -> QuerySet[Indicator]:
         .select_related("dimension")
         .prefetch_related(
             "stages",
-            Prefetch("targets", queryset=Target.objects.select_related("stage")),
+            Prefetch("targets", queryset=Target.objects.select_related("stage", "reference")),
             Prefetch(
                 "responsibilities",
                 queryset=Responsibility.objects.select_related("department").order_by(

@@ -12,7 +12,11 @@ from indicators.domain import periods, progress, statuses
 from indicators.models import (
     Actual,
     ActualState,
+    Assignment,
+    Compound,
+    Form,
     Indicator,
+    Judgement,
     Kind,
     Plan,
     Responsibility,
@@ -32,6 +36,14 @@ class ProgressRow:
     stage: str | None  # the milestone stage reached, for milestone indicators
     leads: list[str]
     responsible: list[str]
+    targets: list = ()  # TargetRow, by year: the printed text of each target
+    period: periods.Period | None = None  # the period the figure is of
+
+    @property
+    def target_text(self) -> str | None:
+        """The current milestone's target as the plan prints it."""
+        year = self.progress.target_year
+        return next((t.text for t in self.targets if t.year == year), None)
 
 
 ENTRY_FIELDS = (
@@ -41,12 +53,13 @@ ENTRY_FIELDS = (
 
 
 def actual_entries(
-    *, plan: Plan, year: int, include_pending: bool = False, as_of=None
+    *, plan: Plan, year: int, include_pending: bool = False, as_of=None, earlier=()
 ) -> dict[int, list[periods.Figure]]:
     """Entries that can shape the period's values, per indicator id, in one query.
 
     That is every entry of the year, of the baseline year (for a missing baseline), and of
-    earlier years for milestone indicators (the highest stage reached so far). Each entry is
+    earlier years for milestone indicators (the highest stage reached so far) and for the
+    indicator ids in `earlier` (compound yearly rates, §9). Each entry is
     the figure in force (approved); with `include_pending`, a submitted figure replaces it and
     is marked provisional. Drafts and returned values never count. With `as_of` (a datetime),
     the values are those recorded in the history as they stood at that moment.
@@ -56,6 +69,7 @@ def actual_entries(
         # the baseline year's figure stands in for a missing baseline only
         | Q(year=plan.baseline_year, indicator__baseline__isnull=True)
         | Q(indicator__kind=Kind.MILESTONE, year__lt=year)
+        | Q(indicator_id__in=list(earlier), year__lt=year)
     )
     if as_of is None:
         rows = Actual.objects.filter(relevant, indicator__plan=plan).values_list(*ENTRY_FIELDS)
@@ -96,29 +110,92 @@ def counted_figure(row: tuple, include_pending: bool) -> periods.Figure | None:
     return None
 
 
+# A target as the engine needs it, read in one query for a whole plan.
+TARGET_FIELDS = (
+    "indicator_id", "year", "value", "stage__label", "form", "lower", "upper", "strict",
+    "tolerance", "compound", "reference_id", "text",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    year: int
+    value: Decimal | None
+    stage: str | None
+    form: str = Form.PLAIN
+    lower: Decimal | None = None
+    upper: Decimal | None = None
+    strict: bool = False
+    tolerance: Decimal | None = None
+    compound: str = ""
+    reference_id: int | None = None
+    text: str = ""
+
+    @classmethod
+    def of(cls, target: Target) -> "TargetRow":
+        """From a Target with its stage selected (the indicator page's prefetch)."""
+        return cls(
+            target.year, target.value, target.stage.label if target.stage else None,
+            target.form, target.lower, target.upper, target.strict, target.tolerance,
+            target.compound, target.reference_id, target.text,
+        )  # fmt: skip
+
+    def goal(self) -> progress.Goal:
+        return progress.Goal(
+            year=self.year,
+            form=self.form,
+            value=self.value,
+            lower=self.lower,
+            upper=self.upper,
+            strict=self.strict,
+            tolerance=self.tolerance,
+            compound=-1 if self.compound == Compound.REDUCTION else 1,
+        )
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a target's form is judged by, beside the indicator's own figures (§9.4–5): the
+    years' assigned values and judgements, and the referenced indicator's figures."""
+
+    assigned: dict[int, Decimal]
+    judgements: dict[int, bool]
+    reference: list[periods.Figure] | None = None
+    reference_kind: str | None = None
+
+
+NOTHING_RECORDED = Recorded({}, {})
+JUDGED = (Form.ASSIGNED, Form.QUALITATIVE)
+COMPOUND = (Form.PER_YEAR, Form.TOTAL)
+
+
 @dataclass
 class _PlanParts:
     """A plan's indicators (with dimension) and their targets, stages and departments as
     plain values grouped by indicator id: the cheap shape for evaluating many indicators."""
 
     indicators: list[Indicator]
-    targets: dict[int, list[tuple[int, Decimal | None, str | None]]]
+    targets: dict[int, list[TargetRow]]
     stages: dict[int, list[str]]
     roles: dict[int, dict[str, list[str]]]
+    assigned: dict[int, dict[int, Decimal]]
+    judgements: dict[int, dict[int, bool]]
+
+    def forms(self, wanted) -> set[int]:
+        return {i for i, rows in self.targets.items() if any(r.form in wanted for r in rows)}
 
 
 def _plan_parts(plan: Plan) -> _PlanParts:
-    """Four queries whatever the plan's size; only the indicators become model objects."""
+    """Four queries whatever the plan's size (two more when a target is assigned or judged);
+    only the indicators become model objects."""
     indicators = list(
         Indicator.objects.filter(plan=plan).select_related("dimension").order_by("order")
     )
     targets, stages, pairs = defaultdict(list), defaultdict(list), defaultdict(list)
-    for ind_id, year, value, stage in (
-        Target.objects.filter(indicator__plan=plan)
-        .order_by("year")
-        .values_list("indicator_id", "year", "value", "stage__label")
+    for ind_id, *fields in (
+        Target.objects.filter(indicator__plan=plan).order_by("year").values_list(*TARGET_FIELDS)
     ):
-        targets[ind_id].append((year, value, stage))
+        targets[ind_id].append(TargetRow(*fields))
     for ind_id, label in (
         Stage.objects.filter(indicator__plan=plan)
         .order_by("position")
@@ -132,13 +209,23 @@ def _plan_parts(plan: Plan) -> _PlanParts:
     ):
         pairs[ind_id].append((role, name))
     roles = {ind.pk: _roles(pairs[ind.pk]) for ind in indicators}
-    return _PlanParts(indicators, targets, stages, roles)
+    parts = _PlanParts(indicators, targets, stages, roles, defaultdict(dict), defaultdict(dict))
+    if parts.forms(JUDGED):
+        for ind_id, year, value in Assignment.objects.filter(indicator__plan=plan).values_list(
+            "indicator_id", "year", "value"
+        ):
+            parts.assigned[ind_id][year] = value
+        for ind_id, year, met in Judgement.objects.filter(indicator__plan=plan).values_list(
+            "indicator_id", "year", "met"
+        ):
+            parts.judgements[ind_id][year] = met
+    return parts
 
 
 def indicator_spec(
-    indicator: Indicator, baseline_year: int, targets: list, stages: list[str]
+    indicator: Indicator, baseline_year: int, targets: list[TargetRow], stages: list[str]
 ) -> progress.IndicatorSpec:
-    """The engine's plain view of an indicator, its (year, value, stage) targets and stages."""
+    """The engine's plain view of an indicator, its targets and stages."""
     return progress.IndicatorSpec(
         kind=indicator.kind,
         direction=1 if indicator.direction == "higher" else -1,
@@ -146,17 +233,24 @@ def indicator_spec(
         binding=indicator.binding,
         baseline_year=baseline_year,
         baseline=indicator.baseline,
-        targets=tuple((year, value) for year, value, _stage in targets if value is not None),
+        goals=tuple(t.goal() for t in targets if t.stage is None),
         stages=tuple(stages),
-        stage_targets=tuple((year, stage) for year, _value, stage in targets if stage is not None),
+        stage_targets=tuple((t.year, t.stage) for t in targets if t.stage is not None),
+        in_points=indicator.unit.strip() in ("%", "％", "‰"),
     )
 
 
 def evaluate_period(
-    spec: progress.IndicatorSpec, figures, year: int, quarter: int | None
+    spec: progress.IndicatorSpec,
+    figures,
+    period: periods.Period,
+    recorded: Recorded = NOTHING_RECORDED,
 ) -> tuple[progress.Progress, str | None]:
     """One indicator in one period: its value from the figures (domain.md §3), the baseline
-    year's as a stand-in for a missing baseline, then the engine; and the stage reached."""
+    year's as a stand-in for a missing baseline, what its target's form is judged by (§9),
+    then the engine; and the stage reached."""
+    figures = list(figures)
+    year, quarter = period.year, period.quarter
     current = periods.derive(spec.kind, figures, year, quarter)
     base = (
         periods.derive(spec.kind, figures, spec.baseline_year, None).value
@@ -168,8 +262,29 @@ def evaluate_period(
         stage=current.stage,
         provisional=current.provisional,
         baseline_year_value=base,
+        earlier_rates=_earlier_rates(spec, figures, year),
+        assigned=recorded.assigned.get(year),
+        judgement=recorded.judgements.get(year),
+        reference_value=_reference_value(recorded, year, quarter),
     )
-    return progress.evaluate(spec, year, quarter, observation), current.stage
+    return progress.evaluate(spec, period, observation), current.stage
+
+
+def _earlier_rates(spec: progress.IndicatorSpec, figures, year: int) -> tuple:
+    """The whole-year rates of the years between the baseline year and the period's year, for
+    a compound target (§9.3); nothing for any other."""
+    if not any(goal.form in COMPOUND for goal in spec.goals):
+        return ()
+    return tuple(
+        (earlier, periods.derive(spec.kind, figures, earlier, None).value)
+        for earlier in range(spec.baseline_year + 1, year)
+    )
+
+
+def _reference_value(recorded: Recorded, year: int, quarter: int | None) -> Decimal | None:
+    if recorded.reference is None:
+        return None
+    return periods.derive(recorded.reference_kind, recorded.reference, year, quarter).value
 
 
 def progress_rows(
@@ -183,32 +298,41 @@ def progress_rows(
     """Every indicator of the plan, in plan order, evaluated for the period (as the values
     stood at `as_of`, a datetime, when given).
 
-    Queries: 4 for the plan's parts and 1 for the entries, whatever the plan's size.
+    Queries: 4 for the plan's parts (6 when a target is assigned or judged) and 1 for the
+    entries, whatever the plan's size.
     """
     parts = _plan_parts(plan)
-    entries = actual_entries(plan=plan, year=year, include_pending=include_pending, as_of=as_of)
+    entries = actual_entries(
+        plan=plan,
+        year=year,
+        include_pending=include_pending,
+        as_of=as_of,
+        earlier=parts.forms(COMPOUND),
+    )
+    kinds = {indicator.pk: indicator.kind for indicator in parts.indicators}
+    period = periods.Period.of(year, quarter)
     rows = []
     for indicator in parts.indicators:
-        own = entries.get(indicator.pk, ())
-        current = periods.derive(indicator.kind, own, year, quarter)
-        base = periods.derive(indicator.kind, own, plan.baseline_year, None)
-        observation = progress.Observation(
-            value=current.value,
-            stage=current.stage,
-            provisional=current.provisional,
-            baseline_year_value=base.value,
+        targets = parts.targets[indicator.pk]
+        spec = indicator_spec(indicator, plan.baseline_year, targets, parts.stages[indicator.pk])
+        reference = next((t.reference_id for t in targets if t.reference_id), None)
+        recorded = Recorded(
+            assigned=parts.assigned[indicator.pk],
+            judgements=parts.judgements[indicator.pk],
+            reference=None if reference is None else entries.get(reference, []),
+            reference_kind=kinds.get(reference),
         )
-        spec = indicator_spec(
-            indicator, plan.baseline_year, parts.targets[indicator.pk], parts.stages[indicator.pk]
-        )
+        result, stage = evaluate_period(spec, entries.get(indicator.pk, ()), period, recorded)
         roles = parts.roles[indicator.pk]
         rows.append(
             ProgressRow(
                 indicator=indicator,
-                progress=progress.evaluate(spec, year, quarter, observation),
-                stage=current.stage,
+                progress=result,
+                stage=stage,
                 leads=roles[ResponsibilityRole.LEAD],
                 responsible=roles[ResponsibilityRole.RESPONSIBLE],
+                targets=targets,
+                period=period,
             )
         )
     return rows

@@ -166,11 +166,19 @@ def _plan_region(data: PlanData) -> Region:
 
 
 def _load_departments(sync: _Sync, data: PlanData, region: Region) -> dict[str, Department]:
-    """The plan's departments, each looked up by name within the plan's region."""
-    return {
-        name: sync.row(Department, {"region": region, "name": name}, {"kind": kind, "order": order})
-        for order, (name, kind) in enumerate(data.departments, start=1)
-    }
+    """The plan's departments, each looked up by name within the plan's region. A department
+    serves every plan of its region, so a new one comes after the region's others and an
+    existing one keeps its place (two plans listing units in other orders never swap them)."""
+    existing = set(Department.objects.filter(region=region).values_list("name", flat=True))
+    last = Department.objects.filter(region=region).count()
+    result = {}
+    for name, kind in data.departments:
+        values = {"kind": kind}
+        if name not in existing:
+            last += 1
+            values["order"] = last
+        result[name] = sync.row(Department, {"region": region, "name": name}, values)
+    return result
 
 
 def _load_indicator(sync, plan, item: IndicatorData, order, dimensions) -> Indicator:

@@ -9,9 +9,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from indicators.domain import progress
+from indicators.domain.periods import Period
 from indicators.models import (
     Actual,
     ActualState,
+    Form,
     Kind,
     Plan,
     Project,
@@ -33,6 +35,8 @@ class IndicatorRow:
     unit: str
     kind: str
     baseline: Decimal | None
+    baseline_text: str  # as printed where it is not a number ("-", 零发生, a stage)
+    binding: bool
     targets: tuple[tuple[Decimal | None, str | None], ...]  # (value, stage) per table year
     value: Decimal | None  # the period's value (year to date for annual totals)
     stage: str | None  # milestone kind: the stage reached
@@ -107,7 +111,7 @@ def evaluation(*, plan: Plan, query: Query) -> Evaluation:
     years = tuple(sorted({year for per_year in targets.values() for year in per_year}))
     stored = stored_values(plan=plan, year=query.year, moment=moment)
     milestone_year, share = progress.schedule_position(
-        plan.baseline_year, plan.milestone_years, query.year, query.quarter
+        plan.baseline_year, plan.milestone_years, Period.of(query.year, query.quarter)
     )
     return Evaluation(
         plan_name=plan.name,
@@ -128,12 +132,14 @@ def evaluation(*, plan: Plan, query: Query) -> Evaluation:
 
 
 def table_targets(plan: Plan) -> dict[int, dict[int, tuple[Decimal | None, str | None]]]:
-    """The targets the plan's table prints, per indicator id and year: (value, stage)."""
+    """The targets the plan's table prints, per indicator id and year: (value, stage), where
+    a target of another form than a plain number is its text as printed (≥95, 年均增长6%)."""
     targets: dict[int, dict] = defaultdict(dict)
-    for ind_id, year, value, stage in Target.objects.filter(
+    for ind_id, year, value, stage, text, form in Target.objects.filter(
         indicator__plan=plan, origin="table"
-    ).values_list("indicator_id", "year", "value", "stage__label"):
-        targets[ind_id][year] = (value, stage)
+    ).values_list("indicator_id", "year", "value", "stage__label", "text", "form"):
+        plain_number = form == Form.PLAIN and stage is None and text != "零发生"
+        targets[ind_id][year] = (value, None) if plain_number else (None, stage or text)
     return targets
 
 
@@ -147,6 +153,8 @@ def indicator_row(row, targets, years, stored, query: Query) -> IndicatorRow:
         unit=ind.unit,
         kind=ind.kind,
         baseline=ind.baseline,
+        baseline_text=ind.baseline_text,
+        binding=ind.binding,
         targets=tuple(own.get(year, (None, None)) for year in years),
         value=p.value,
         stage=row.stage,

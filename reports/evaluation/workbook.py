@@ -202,7 +202,7 @@ def indicator_columns(ev: Evaluation) -> list[Column]:
             _("%(year)s baseline") % {"year": ev.baseline_year},
             11,
             value_format,
-            lambda r: printed(r.kind, r.baseline),
+            lambda r: r.baseline_text or printed(r.kind, r.baseline),
         ),
         *targets,
         Column(
@@ -230,6 +230,7 @@ def indicator_columns(ev: Evaluation) -> list[Column]:
         Column(_("Responsible departments"), 24, GENERAL, lambda r: listed(r.responsible)),
         Column(_("Data source"), 22, GENERAL, lambda r: listed(r.sources)),
         Column(_("Remarks"), 30, GENERAL, _remarks),
+        Column(_("Attribute"), 9, GENERAL, lambda r: _("binding") if r.binding else _("expected")),
     ]
 
 

@@ -18,6 +18,7 @@ def status_cards(cards) -> str:
         "ratio": escape(_("Ratio to schedule")),
         "lead": escape(_("Lead:")),
         "unassigned": escape(_("Unassigned")),
+        "binding": escape(_("binding")),
     }
     cards_html = "".join(_card(card, labels) for card in cards)
     return mark_safe(f'<div class="card-grid">{cards_html}</div>')  # noqa: S308 (escaped)
@@ -30,9 +31,13 @@ def _card(card: dict, labels: dict) -> str:
         f'<article class="status-card{provisional}" style="--status:#{e(card["colour"])};'
         f'--status-ink:#{e(card["ink"])}" data-code="{e(card["code"])}" '
         f'data-status="{e(card["status"])}"><p class="status-label">{e(card["label"])}</p>'
-        f'<h3><a href="{e(card["url"])}">{e(card["name"])}</a></h3>'
+        f'<h3><a href="{e(card["url"])}">{e(card["name"])}</a>{_binding(card, labels)}</h3>'
         f"<dl>{_figures(card, labels)}</dl>{_flags(card)}{_leads(card, labels)}</article>"
     )
+
+
+def _binding(card: dict, labels: dict) -> str:
+    return f' <span class="badge binding">{labels["binding"]}</span>' if card["binding"] else ""
 
 
 def _figures(card: dict, labels: dict) -> str:

@@ -76,7 +76,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     items = presenters.cards(rows, _links(plan, period))
     tallies = selectors.completeness(plan=plan, year=period.year, today=periods.today())
     milestone, share = progress.schedule_position(
-        plan.baseline_year, plan.milestone_years, period.year, period.quarter
+        plan.baseline_year, plan.milestone_years, periods.Period.of(period.year, period.quarter)
     )
     context = {
         **_standing(rows),

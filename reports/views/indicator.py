@@ -8,7 +8,10 @@ page agrees with the progress API for the same period and costs the same whateve
 size. Queries (at most 20 in all, tested in tests/test_indicator_page.py): session, user and
 role (3), the plan (1), the default period when none is asked for (1), the indicator with its
 stages, targets and departments (4), its figures (1), its tasks (1), the values the user may
-see (2–3), and the navigation bar (2).
+see (2–3), and the navigation bar (2); for an indicator with an `assigned` or `qualitative`
+target, the values assigned from above or the judgements recorded (1 each) and, for a regional
+reviewer or administrator, their regions (1) to offer the forms that record them
+(`indicators.views.targets`).
 """
 
 from django.http import HttpRequest, HttpResponse

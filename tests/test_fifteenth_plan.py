@@ -1,0 +1,124 @@
+"""The bundled 十五五 example (fixtures/luhe-15th-five-year-2026-2030.xlsx): it loads from its
+workbook, its statuses match values worked out by hand from domain.md §9, and every page, the
+APIs and the evaluation workbook answer for it."""
+
+from decimal import Decimal as D
+from io import BytesIO, StringIO
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from indicators.models import Actual, ActualState, Assignment, Plan
+from indicators.selectors.progress import progress_rows
+from tests.conftest import PLAN_FILE
+
+WORKBOOK = PLAN_FILE.parent / "luhe-15th-five-year-2026-2030.xlsx"
+SLUG = "luhe-15th-five-year"
+
+
+@pytest.fixture
+def fifteenth(plan, reviewer):
+    call_command("load_plan", str(WORKBOOK), stdout=StringIO())
+    return Plan.objects.get(slug=SLUG)
+
+
+def approve(plan, user, code, year, quarter, value):
+    indicator = plan.indicators.get(code=code)
+    return Actual.objects.create(
+        indicator=indicator, year=year, quarter=quarter, value=D(value), source="县统计局",
+        state=ActualState.APPROVED, approved_value=D(value), approved_source="县统计局",
+        created_by=user, updated_by=user, approved_by=user,
+    )  # fmt: skip
+
+
+def statuses(plan, year, quarter=None):
+    rows = progress_rows(plan=plan, year=year, quarter=quarter)
+    return {row.indicator.code: row for row in rows}
+
+
+def test_the_example_loads_with_its_printed_targets(fifteenth):
+    assert fifteenth.example is True
+    assert fifteenth.indicators.count() == 26
+    targets = {
+        code: (text, form)
+        for code, text, form in fifteenth.indicators.values_list(
+            "code", "targets__text", "targets__form"
+        )
+    }
+    assert targets["gdp_growth"] == ("年均增长6%", "per_year")
+    assert targets["industrial_value_added_growth"] == (">7", "at_least")
+    assert targets["urban_unemployment_rate"] == ("控制在5.5%以内", "at_most")
+    assert targets["retail_sales_growth"] == ("6—6.5", "between")
+    assert targets["urbanisation_rate"] == ("60左右", "about")
+    assert targets["energy_intensity_reduction"] == ("累计降低13.5%", "total")
+    assert targets["cultivated_land"] == ("完成市下达任务", "assigned")
+    assert targets["disposable_income_growth"] == ("与经济增长基本同步", "relative")
+    assert targets["population_natural_growth"] == ("保持适度水平", "qualitative")
+    frequencies = set(fifteenth.indicators.values_list("frequency", flat=True))
+    assert frequencies == {"monthly", "quarterly", "half_yearly", "annual"}
+
+
+def test_loading_the_workbook_twice_changes_nothing(fifteenth):
+    out = StringIO()
+    call_command("load_plan", str(WORKBOOK), stdout=out)
+    assert "新增 0 条，更新 0 条，删除 0 条" in out.getvalue()
+
+
+def test_statuses_worked_out_by_hand(fifteenth, reviewer):
+    approve(fifteenth, reviewer, "gdp_growth", 2026, None, "6.8")
+    approve(fifteenth, reviewer, "gdp_growth", 2027, None, "5.1")
+    approve(fifteenth, reviewer, "urbanisation_rate", 2027, None, "57.3")
+    approve(fifteenth, reviewer, "disposable_income_growth", 2027, None, "4.8")
+    approve(fifteenth, reviewer, "urban_unemployment_rate", 2027, None, "5.7")
+    approve(fifteenth, reviewer, "air_quality_good_days", 2027, None, "96")
+    approve(fifteenth, reviewer, "cultivated_land", 2027, None, "13.6")
+    rows = statuses(fifteenth, 2027)
+    # 年均增长6%: Π = 1.068 × 1.051 = 1.122468; required 1.06² − 1 = 0.1236; R = 0.9908.
+    assert round(rows["gdp_growth"].progress.ratio, 4) == D("0.9908")
+    assert rows["gdp_growth"].progress.status == "on_track"
+    # 60左右, B 55.3: V(2027) = 55.3 + 4.7 × 2/5 = 57.18; R = 2.0/1.88 = 1.0638 → ahead.
+    assert round(rows["urbanisation_rate"].progress.ratio, 4) == D("1.0638")
+    assert rows["urbanisation_rate"].progress.status == "ahead"
+    # 与经济增长基本同步 (容差 0.5): 4.8 against 5.1 → within 0.5 → on track.
+    assert rows["disposable_income_growth"].progress.status == "on_track"
+    # 控制在5.5%以内, B 4.8 (already within): a limit; 5.7 breaks it.
+    assert rows["urban_unemployment_rate"].progress.status == "failed"
+    assert rows["urban_unemployment_rate"].progress.holding is True
+    # ≥95, B 97.8 (already met): a limit; 96 holds it.
+    assert rows["air_quality_good_days"].progress.status == "on_track"
+    # 完成市下达任务 with nothing assigned for 2027 yet.
+    assert rows["cultivated_land"].progress.status == "target_pending"
+    Assignment.objects.create(
+        indicator=fifteenth.indicators.get(code="cultivated_land"),
+        year=2027, value=D("13.5"), document="汕市农〔2027〕1号", recorded_by=reviewer,
+    )  # fmt: skip
+    assert statuses(fifteenth, 2027)["cultivated_land"].progress.status == "on_track"
+    assert rows["gdp_growth"].target_text == "年均增长6%"
+
+
+def test_every_page_api_and_workbook_answers(fifteenth, reviewer, client, analyst):
+    approve(fifteenth, reviewer, "gdp_growth", 2026, 3, "6.1")
+    approve(fifteenth, reviewer, "urban_unemployment_rate", 2026, 3, "5.0")
+    client.force_login(analyst)
+    overview = client.get(reverse("reports:overview", args=[SLUG]))
+    assert overview.status_code == 200
+    for code in fifteenth.indicators.values_list("code", flat=True):
+        page = client.get(reverse("reports:indicator", args=[SLUG, code]))
+        assert page.status_code == 200, code
+    assert (
+        "年均增长6%"
+        in client.get(reverse("reports:indicator", args=[SLUG, "gdp_growth"])).content.decode()
+    )
+    for url in ("departments",):
+        assert client.get(reverse(f"reports:{url}", args=[SLUG])).status_code == 200
+    api = client.get(f"/api/v1/plans/{SLUG}/progress/?year=2026&quarter=3").json()
+    rows = {row["code"]: row for row in api["indicators"]}
+    assert rows["gdp_growth"]["target_text"] == "年均增长6%"
+    assert rows["urban_unemployment_rate"]["holding"] is True
+    assert "target_pending" in api["summary"]
+    workbook = client.get(reverse("reports:evaluation-xlsx", args=[SLUG, 2026]))
+    assert workbook.status_code == 200
+    book = openpyxl.load_workbook(BytesIO(workbook.content))
+    assert book.sheetnames
