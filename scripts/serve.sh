@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # First README command: a virtualenv, the dependencies, the database, 陆河's plans (the garment
-# plan with demo
-# figures, the demo users (passwords printed), then the server on http://127.0.0.1:8000/.
+# plan with demo figures, and the 十五五 example), the demo users (passwords printed), then the
+# server on http://127.0.0.1:8000/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh

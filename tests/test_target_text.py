@@ -229,7 +229,7 @@ def test_a_range_must_go_from_lower_to_higher(text):
 
 @pytest.mark.parametrize("text", ["", "   ", "\u3000"])
 def test_an_empty_cell_is_refused(text):
-    with pytest.raises(TargetTextError, match="empty"):
+    with pytest.raises(TargetTextError, match="目标值为空"):
         read_target(text)
 
 
