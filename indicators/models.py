@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from indicators.domain import regions
+from indicators.domain import periods, regions
 
 DECIMAL = {"max_digits": 20, "decimal_places": 4}
 
@@ -530,8 +530,13 @@ class Actual(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="actuals", verbose_name=_("indicator")
     )
+    # The period (domain.md §10, periods.Period): the year and at most one of month, quarter,
+    # half, by the indicator's frequency; none of them is the statistics bureau's whole-year
+    # figure.
     year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
     quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
+    half = models.PositiveSmallIntegerField(_("half-year"), null=True, blank=True)
     value = models.DecimalField(_("value"), null=True, blank=True, **DECIMAL)
     stage = models.ForeignKey(
         Stage, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("stage")
@@ -588,20 +593,45 @@ class Actual(models.Model):
         verbose_name_plural = _("actuals")
         ordering = ["indicator", "year", "quarter"]
         constraints = [
-            # One current value per indicator and period; a whole-year figure has no quarter.
+            # One current value per indicator and period; a whole-year figure has none of
+            # month, quarter and half.
+            models.UniqueConstraint(
+                fields=["indicator", "year", "month"],
+                condition=Q(month__isnull=False),
+                name="actual_unique_month",
+            ),
             models.UniqueConstraint(
                 fields=["indicator", "year", "quarter"],
                 condition=Q(quarter__isnull=False),
                 name="actual_unique_quarter",
             ),
             models.UniqueConstraint(
+                fields=["indicator", "year", "half"],
+                condition=Q(half__isnull=False),
+                name="actual_unique_half",
+            ),
+            models.UniqueConstraint(
                 fields=["indicator", "year"],
-                condition=Q(quarter__isnull=True),
+                condition=Q(month__isnull=True, quarter__isnull=True, half__isnull=True),
                 name="actual_unique_whole_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
+                name="actual_month_1_to_12",
             ),
             models.CheckConstraint(
                 condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
                 name="actual_quarter_1_to_4",
+            ),
+            models.CheckConstraint(
+                condition=Q(half__isnull=True) | Q(half__gte=1, half__lte=2),
+                name="actual_half_1_or_2",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__isnull=True, quarter__isnull=True)
+                | Q(month__isnull=True, half__isnull=True)
+                | Q(quarter__isnull=True, half__isnull=True),
+                name="actual_one_kind_of_period",
             ),
             models.CheckConstraint(
                 condition=Q(value__isnull=False, stage__isnull=True)
@@ -618,8 +648,13 @@ class Actual(models.Model):
         ]
 
     def __str__(self):
-        period = f"Q{self.quarter}" if self.quarter else _("whole year")
-        return f"{self.indicator} {self.year} {period}"
+        return f"{self.indicator} {self.period.label()}"
+
+    @property
+    def period(self) -> periods.Period:
+        return periods.Period.from_fields(
+            self.year, month=self.month, quarter=self.quarter, half=self.half
+        )
 
     @property
     def in_force(self) -> bool:

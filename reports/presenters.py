@@ -354,10 +354,11 @@ def indicator_page(
         assignments = list(target_selectors.assignments_of(indicator))
     if Form.QUALITATIVE in forms:
         judgements = list(target_selectors.judgements_of(indicator))
-    result, stage = progress_selectors.evaluate_period(
+    result, stage, own_period = progress_selectors.evaluate_period(
         spec,
         figures,
         Period.of(year, quarter),
+        indicator.frequency,
         recorded_for(indicator, assignments or (), judgements or ()),
     )
     targets = [progress_selectors.TargetRow.of(t) for t in indicator.targets.all()]
@@ -370,6 +371,7 @@ def indicator_page(
         leads=[d.name for d in leads],
         responsible=[d.name for d in responsible],
         targets=targets,
+        period=own_period,
     )
     data = chart_indicator_data(indicator, spec, result, figures, (year, quarter))
     return IndicatorPage(

@@ -122,8 +122,12 @@ def test_every_indicator_evaluates_as_in_progress_rows(plan, values, include_pen
             indicator = indicators[row.indicator.code]
             spec = dashboard.indicator_spec(indicator, plan.baseline_year)
             figures = dashboard.indicator_figures(indicator, include_pending)
-            result, stage = progress_selectors.evaluate_period(
-                spec, figures, Period.of(year, quarter), dashboard.recorded_for(indicator)
+            result, stage, _shown = progress_selectors.evaluate_period(
+                spec,
+                figures,
+                Period.of(year, quarter),
+                indicator.frequency,
+                dashboard.recorded_for(indicator),
             )
             assert (result, stage) == (row.progress, row.stage), (row.indicator.code, year, quarter)
 

@@ -27,12 +27,21 @@ from indicators.domain.progress import ANNUAL_TOTAL, CUMULATIVE, LEVEL, MILESTON
 
 @dataclass(frozen=True)
 class Figure:
+    """One stored entry that counts, for the year and at most one of month, quarter, half (as
+    the Actual row stores it; none of them: the whole year)."""
+
     year: int
     quarter: int | None
     value: Decimal | None = None
     stage: str | None = None
     stage_position: int | None = None
     provisional: bool = False  # submitted, not yet approved
+    month: int | None = None
+    half: int | None = None
+
+    @property
+    def period(self) -> "Period":
+        return Period.from_fields(self.year, month=self.month, quarter=self.quarter, half=self.half)
 
 
 @dataclass(frozen=True)
@@ -45,58 +54,56 @@ class PeriodValue:
 NONE = PeriodValue()
 
 
-def derive(kind: str, entries: Iterable[Figure], year: int, quarter: int | None) -> PeriodValue:
-    """The period's value for an indicator of `kind`, from all its entries."""
-    entries = list(entries)
+def derive(kind: str, entries: Iterable[Figure], period: "Period") -> PeriodValue:
+    """The period's value for an indicator of `kind`, from all its entries (domain.md §3)."""
+    entries = [(entry.period, entry) for entry in entries]
     if kind in (LEVEL, CUMULATIVE, ANNUAL_TOTAL, RATE):
-        entry = _entry_for(entries, year, quarter)
+        entry = _entry_for(entries, period)
         return _as_value(entry) if entry else NONE
     if kind == ZERO_EVENT:
-        return _events(entries, year, quarter)
+        return _events(entries, period)
     if kind == MILESTONE:
-        return _highest_stage(entries, year, quarter)
+        return _highest_stage(entries, period)
     raise ValueError(f"unknown kind {kind!r}")
 
 
-def _entry_for(entries: list[Figure], year: int, quarter: int | None) -> Figure | None:
-    """The entry of that quarter; for the whole year or Q4, the whole-year entry wins over Q4."""
-    by_period = {(e.year, e.quarter): e for e in entries}
-    if quarter in (None, 4):
-        return by_period.get((year, None)) or by_period.get((year, 4))
-    return by_period.get((year, quarter))
+def _entry_for(entries: list, period: "Period") -> Figure | None:
+    """The entry of that period. For the period that closes a year (December, Q4, H2) the
+    statistics bureau's whole-year figure wins; asked for the whole year, the entry of the
+    period that closes it stands in when there is no whole-year figure."""
+    same_year = [(own, entry) for own, entry in entries if own.year == period.year]
+    if period.closes_year:
+        whole = next((entry for own, entry in same_year if own.is_whole_year), None)
+        if whole is not None or period.is_whole_year:
+            return whole or next((entry for own, entry in same_year if own.closes_year), None)
+    return next((entry for own, entry in same_year if own == period), None)
 
 
 def _as_value(entry: Figure) -> PeriodValue:
     return PeriodValue(value=entry.value, stage=entry.stage, provisional=entry.provisional)
 
 
-def _events(entries: list[Figure], year: int, quarter: int | None) -> PeriodValue:
-    """Events of the year up to the quarter: a whole-year entry, else the sum of the quarters.
-
-    Quarters not reported count as unknown, not zero: with none reported there is no value.
-    """
-    whole_year = _entry_for(entries, year, None) if quarter in (None, 4) else None
-    if whole_year and whole_year.quarter is None:
-        return _as_value(whole_year)
-    last = quarter or 4
-    quarters = [e for e in entries if e.year == year and e.quarter and e.quarter <= last]
-    if not quarters:
+def _events(entries: list, period: "Period") -> PeriodValue:
+    """Events of the year up to the period's end: a whole-year entry, else the sum of the
+    periods reported. Periods not reported count as unknown, not zero: with none reported
+    there is no value."""
+    same_year = [(own, entry) for own, entry in entries if own.year == period.year]
+    if period.closes_year:
+        whole = next((entry for own, entry in same_year if own.is_whole_year), None)
+        if whole is not None:
+            return _as_value(whole)
+    counted = [e for own, e in same_year if not own.is_whole_year and own.end <= period.end]
+    if not counted:
         return NONE
     return PeriodValue(
-        value=sum((e.value for e in quarters), Decimal(0)),
-        provisional=any(e.provisional for e in quarters),
+        value=sum((e.value for e in counted), Decimal(0)),
+        provisional=any(e.provisional for e in counted),
     )
 
 
-def _highest_stage(entries: list[Figure], year: int, quarter: int | None) -> PeriodValue:
+def _highest_stage(entries: list, period: "Period") -> PeriodValue:
     """The highest stage reached by the end of the period, over all earlier years too."""
-    last = quarter or 4
-    reached = [
-        e
-        for e in entries
-        if e.year < year
-        or (e.year == year and (e.quarter is None and last == 4 or (e.quarter or 5) <= last))
-    ]
+    reached = [entry for own, entry in entries if own.end <= period.end]
     if not reached:
         return NONE
     best = max(reached, key=lambda e: (e.stage_position, not e.provisional))
@@ -210,6 +217,37 @@ class Period:
     def of(cls, year: int, quarter: int | None) -> "Period":
         """The period of an old (year, quarter) pair, where None is the whole year (not 0)."""
         return cls.whole_year(year) if quarter is None else cls(year, QUARTERLY, quarter)
+
+    @classmethod
+    def from_fields(
+        cls,
+        year: int,
+        *,
+        month: int | None = None,
+        quarter: int | None = None,
+        half: int | None = None,
+    ) -> "Period":
+        """The period of a stored row: the year and at most one of month, quarter, half."""
+        if month is not None:
+            return cls(year, MONTHLY, month)
+        if quarter is not None:
+            return cls(year, QUARTERLY, quarter)
+        if half is not None:
+            return cls(year, HALF_YEARLY, half)
+        return cls.whole_year(year)
+
+    @property
+    def fields(self) -> dict[str, int | None]:
+        """How a row stores it: month, quarter and half, all but one (or all) None."""
+        stored = dict.fromkeys(("month", "quarter", "half"))
+        if not self.is_whole_year:
+            stored[_PARAM_OF[self.frequency]] = self.n
+        return stored
+
+    @property
+    def closes_year(self) -> bool:
+        """December, Q4, H2 or the whole year: the period that ends on 31 December."""
+        return self.n is None or self.n == self.per_year
 
     @property
     def per_year(self) -> int:

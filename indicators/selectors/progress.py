@@ -48,7 +48,7 @@ class ProgressRow:
 
 ENTRY_FIELDS = (
     "indicator_id", "year", "quarter", "state", "value", "stage__label", "stage__position",
-    "approved_value", "approved_stage__label", "approved_stage__position",
+    "approved_value", "approved_stage__label", "approved_stage__position", "month", "half",
 )  # fmt: skip
 
 
@@ -57,15 +57,16 @@ def actual_entries(
 ) -> dict[int, list[periods.Figure]]:
     """Entries that can shape the period's values, per indicator id, in one query.
 
-    That is every entry of the year, of the baseline year (for a missing baseline), and of
-    earlier years for milestone indicators (the highest stage reached so far) and for the
-    indicator ids in `earlier` (compound yearly rates, §9). Each entry is
+    That is every entry of the year and of the year before (an annual or half-yearly
+    indicator's latest period may lie there, §10), of the baseline year (for a missing
+    baseline), and of earlier years for milestone indicators (the highest stage reached so
+    far) and for the indicator ids in `earlier` (compound yearly rates, §9). Each entry is
     the figure in force (approved); with `include_pending`, a submitted figure replaces it and
     is marked provisional. Drafts and returned values never count. With `as_of` (a datetime),
     the values are those recorded in the history as they stood at that moment.
     """
     relevant = (
-        Q(year=year)
+        Q(year__in=(year - 1, year))
         # the baseline year's figure stands in for a missing baseline only
         | Q(year=plan.baseline_year, indicator__baseline__isnull=True)
         | Q(indicator__kind=Kind.MILESTONE, year__lt=year)
@@ -102,11 +103,12 @@ def counted_figure(row: tuple, include_pending: bool) -> periods.Figure | None:
     because a dashboard reads thousands), or None: the figure in force; with
     `include_pending`, a submitted figure in its place, marked provisional. Drafts and
     returned values never count."""
-    _ind, year, quarter, state, value, label, position, a_value, a_label, a_position = row
+    _ind, year, quarter, state, value, label, position, a_value, a_label, a_position, *rest = row
+    month, half = rest
     if include_pending and state == ActualState.SUBMITTED:
-        return periods.Figure(year, quarter, value, label, position, provisional=True)
+        return periods.Figure(year, quarter, value, label, position, True, month, half)
     if a_value is not None or a_label is not None:
-        return periods.Figure(year, quarter, a_value, a_label, a_position)
+        return periods.Figure(year, quarter, a_value, a_label, a_position, False, month, half)
     return None
 
 
@@ -240,20 +242,30 @@ def indicator_spec(
     )
 
 
+def shown_period(frequency: str, page: periods.Period) -> periods.Period:
+    """The indicator's own period a page shows (§10): its latest that has ended by the end of
+    the page's period (a monthly one the quarter's last month, an annual one the last whole
+    year)."""
+    return periods.latest_ended(frequency, page) or page
+
+
 def evaluate_period(
     spec: progress.IndicatorSpec,
     figures,
-    period: periods.Period,
+    page: periods.Period,
+    frequency: str = periods.QUARTERLY,
     recorded: Recorded = NOTHING_RECORDED,
-) -> tuple[progress.Progress, str | None]:
-    """One indicator in one period: its value from the figures (domain.md §3), the baseline
-    year's as a stand-in for a missing baseline, what its target's form is judged by (§9),
-    then the engine; and the stage reached."""
+) -> tuple[progress.Progress, str | None, periods.Period]:
+    """One indicator on a page for a period: its own period's value from the figures
+    (domain.md §3, §10), the baseline year's as a stand-in for a missing baseline, what its
+    target's form is judged by (§9), then the engine; the stage reached; and the period shown
+    (flagged `earlier_period` when it ended before the page's)."""
     figures = list(figures)
-    year, quarter = period.year, period.quarter
-    current = periods.derive(spec.kind, figures, year, quarter)
+    period = shown_period(frequency, page)
+    year = period.year
+    current = periods.derive(spec.kind, figures, period)
     base = (
-        periods.derive(spec.kind, figures, spec.baseline_year, None).value
+        periods.derive(spec.kind, figures, periods.Period.whole_year(spec.baseline_year)).value
         if spec.baseline is None
         else None
     )
@@ -265,9 +277,10 @@ def evaluate_period(
         earlier_rates=_earlier_rates(spec, figures, year),
         assigned=recorded.assigned.get(year),
         judgement=recorded.judgements.get(year),
-        reference_value=_reference_value(recorded, year, quarter),
+        reference_value=_reference_value(recorded, period),
+        earlier_period=periods.is_earlier(period, page),
     )
-    return progress.evaluate(spec, period, observation), current.stage
+    return progress.evaluate(spec, period, observation), current.stage, period
 
 
 def _earlier_rates(spec: progress.IndicatorSpec, figures, year: int) -> tuple:
@@ -276,15 +289,16 @@ def _earlier_rates(spec: progress.IndicatorSpec, figures, year: int) -> tuple:
     if not any(goal.form in COMPOUND for goal in spec.goals):
         return ()
     return tuple(
-        (earlier, periods.derive(spec.kind, figures, earlier, None).value)
+        (earlier, periods.derive(spec.kind, figures, periods.Period.whole_year(earlier)).value)
         for earlier in range(spec.baseline_year + 1, year)
     )
 
 
-def _reference_value(recorded: Recorded, year: int, quarter: int | None) -> Decimal | None:
+def _reference_value(recorded: Recorded, period: periods.Period) -> Decimal | None:
+    """The referenced indicator's value for the same period (§9.5)."""
     if recorded.reference is None:
         return None
-    return periods.derive(recorded.reference_kind, recorded.reference, year, quarter).value
+    return periods.derive(recorded.reference_kind, recorded.reference, period).value
 
 
 def progress_rows(
@@ -322,7 +336,9 @@ def progress_rows(
             reference=None if reference is None else entries.get(reference, []),
             reference_kind=kinds.get(reference),
         )
-        result, stage = evaluate_period(spec, entries.get(indicator.pk, ()), period, recorded)
+        result, stage, shown = evaluate_period(
+            spec, entries.get(indicator.pk, ()), period, indicator.frequency, recorded
+        )
         roles = parts.roles[indicator.pk]
         rows.append(
             ProgressRow(
@@ -332,7 +348,7 @@ def progress_rows(
                 leads=roles[ResponsibilityRole.LEAD],
                 responsible=roles[ResponsibilityRole.RESPONSIBLE],
                 targets=targets,
-                period=period,
+                period=shown,
             )
         )
     return rows
