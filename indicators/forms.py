@@ -64,7 +64,7 @@ class EntryForm(forms.Form):
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, indicator: Indicator, actual: Actual | None, quarter, **kwargs):
+    def __init__(self, *args, indicator: Indicator, actual: Actual | None, period, **kwargs):
         kwargs.setdefault("initial", _initial(actual))
         super().__init__(*args, **kwargs)
         if indicator.kind == Kind.MILESTONE:
@@ -74,7 +74,7 @@ class EntryForm(forms.Form):
             self.fields["stage"].widget = forms.Select(choices=choices)
         else:
             del self.fields["stage"]
-            self.fields["value"].label = meaning(indicator, quarter)
+            self.fields["value"].label = meaning(indicator, period)
         if actual is None or actual.state != ActualState.APPROVED:
             del self.fields["reason"]
 

@@ -93,6 +93,22 @@ class Plan(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def first_year(self) -> int:
+        """The first tracked year (§10): values are owed from it on; by default the year after
+        the baseline year, whose printed baseline already sums it up."""
+        return self.first_tracked_year or self.baseline_year + 1
+
+    @property
+    def last_year(self) -> int:
+        """The plan's last year: its last target year."""
+        return max([self.baseline_year, *self.milestone_years])
+
+    @property
+    def annual_deadline(self) -> tuple[int, int]:
+        """(month, day) of the year after by which whole-year figures are due (§10)."""
+        return self.annual_deadline_month, self.annual_deadline_day
+
 
 class Dimension(models.Model):
     plan = models.ForeignKey(

@@ -7,6 +7,13 @@ dict a YAML plan file gives (docs/plan-file.md) together with `where`, the cell 
 from, so the plan-file checker can name cells in its messages; or it raises PlanBookError
 listing every problem, each "指标!G7：…". `write_workbook` writes the same layout, so that a
 workbook read, written and read again gives the same dict. No database here.
+
+A plan file records a little more than its printed table; so that a plan written from the
+database loads back unchanged, the layout has optional places for it, which the writer adds
+only for a plan that needs them: the sheets 目标出处 (a target stated in the plan's text: its
+origin and clause) and 关联条款 (the clause of a task's text that states a linked indicator's
+target), the 指标 columns 基期值原文, 基期说明, 类型依据 and 可为负数, and the 重点任务 columns
+部门条款 and 推定牵头.
 """
 
 import re
@@ -24,8 +31,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.domain.formatting import plain
+from indicators.planfile import TABLE_CLAUSE
 
 PLAN_SHEET, INDICATOR_SHEET, TASK_SHEET, UNIT_SHEET = "规划", "指标", "重点任务", "单位"
+TARGET_SOURCE_SHEET, LINK_SHEET = "目标出处", "关联条款"
 
 # A plan table has tens of rows; reading stops here, so that a small file that unpacks to
 # millions of rows cannot tie up the server.
@@ -47,6 +56,7 @@ FREQUENCY_WORDS = {"月度": "monthly", "季度": "quarterly", "半年": "half_y
 BINDING_WORDS = {"约束性": True, "预期性": False}
 UNIT_KIND_WORDS = {"县直部门": "bureau", "镇": "town", "其他": "other"}
 YES_NO_WORDS = {"是": True, "否": False}
+ORIGIN_WORDS = {"指标表": "table", "规划文本": "text"}
 
 DEFAULT_DEADLINE_DAYS = 15
 DEFAULT_ANNUAL_DEADLINE = "3月31日"
@@ -69,10 +79,14 @@ WHOLE = re.compile(r"(?P<number>\d+)\s*[年天日]?")
 
 
 class PlanBookError(Exception):
-    """The workbook cannot be read; `problems` lists every reason, each with its cell."""
+    """The workbook cannot be read; `problems` lists every reason, each with its cell. When
+    its sheets could be read, `raw` and `where` are what was read (a cell that could not be
+    read left as printed or out), so that the plan-file checker can add its own problems."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], raw: dict | None = None, where=None):
         self.problems = problems
+        self.raw = raw
+        self.where = where or {}
         super().__init__("\n".join(problems))
 
 
@@ -125,6 +139,15 @@ INDICATOR_TAIL = (
     Column("目录代码", "catalogue_code", 12),
     Column("说明", "note", 40),
 )
+# With this column, 基期值 holds the number and 基期值原文 the baseline as printed (blank: the
+# number itself), for a baseline printed otherwise than as its number (零发生 for 0).
+BASELINE_PRINTED = Column("基期值原文", "baseline_printed", 12)
+# What a plan file records of an indicator beside its table.
+INDICATOR_RECORDS = (
+    Column("基期说明", "baseline_note", 24),
+    Column("类型依据", "reason", 40),
+    Column("可为负数", "may_be_negative", 8, tuple(YES_NO_WORDS)),
+)
 TARGET_WIDTH = 16
 # Headers a county table often has that mean a known column (None: a column to ignore).
 INDICATOR_ALIASES = {"序号": None, "基期": "baseline"}
@@ -136,6 +159,24 @@ TASK_COLUMNS = (
     Column("牵头单位", "lead", 18),
     Column("责任单位", "responsible", 28),
     Column("关联指标", "indicators", 28),
+)
+# 部门条款: the department clause as printed (blank: the one 牵头单位 and 责任单位 make);
+# 推定牵头 是: the clause names no 牵头单位, and its first unit leads.
+TASK_RECORDS = (
+    Column("部门条款", "clause", 40),
+    Column("推定牵头", "lead_inferred", 8, tuple(YES_NO_WORDS)),
+)
+TARGET_SOURCE_COLUMNS = (
+    Column("指标代码", "indicator", 16),
+    Column("年份", "year", 8),
+    Column("出处", "origin", 10, tuple(ORIGIN_WORDS)),
+    Column("条款", "clause", 80),
+)
+LINK_COLUMNS = (
+    Column("工程", "project", 20),
+    Column("任务", "task", 24),
+    Column("关联指标", "indicator", 16),
+    Column("条款", "clause", 80),
 )
 UNIT_COLUMNS = (Column("单位名称", "name", 24), Column("类型", "kind", 10, tuple(UNIT_KIND_WORDS)))
 
@@ -228,7 +269,7 @@ def read_workbook(path_or_file) -> tuple[dict, dict[tuple, str]]:
     reader = _Reader()
     raw = reader.book(sheets)
     if reader.problems:
-        raise PlanBookError(reader.problems)
+        raise PlanBookError(reader.problems, raw or None, reader.where)
     return raw, reader.where
 
 
@@ -303,7 +344,11 @@ class _Reader:
         plan = self.plan(sheets[PLAN_SHEET])
         dimensions, indicators, years = self.indicators(sheets[INDICATOR_SHEET])
         plan["milestone_years"] = years
+        if TARGET_SOURCE_SHEET in sheets:
+            self.target_sources(sheets[TARGET_SOURCE_SHEET], indicators)
         projects = self.projects(sheets[TASK_SHEET]) if TASK_SHEET in sheets else []
+        if LINK_SHEET in sheets:
+            self.link_clauses(sheets[LINK_SHEET], projects, indicators)
         listed = self.departments(sheets[UNIT_SHEET]) if UNIT_SHEET in sheets else []
         return {
             "plan": plan,
@@ -452,7 +497,7 @@ class _Reader:
     # -- 指标 ------------------------------------------------------------------------------
 
     def indicators(self, sheet: Sheet) -> tuple[list[str], list[dict], list[int]]:
-        columns = INDICATOR_HEAD + INDICATOR_TAIL
+        columns = INDICATOR_HEAD + (BASELINE_PRINTED,) + INDICATOR_TAIL + INDICATOR_RECORDS
         header = self.header(sheet, columns, INDICATOR_ALIASES, targets=True)
         required = self.require_columns(
             sheet, header, [("name", "指标名称"), ("dimension", "指标维度")]
@@ -491,15 +536,16 @@ class _Reader:
         self.where[path] = cells["name"].ref
         for key, cell in cells.items():
             self.where[(*path, key)] = cell.ref
-        if "baseline" in cells:
-            self.where[(*path, "baseline_text")] = cells["baseline"].ref
+        printed = cells.get("baseline_printed", cells.get("baseline"))
+        if printed is not None:
+            self.where[(*path, "baseline_text")] = printed.ref
         item = self.code(index, cells)
         item["dimension"] = dimension.text if dimension is not None else ""
         if dimension is not None:
             self.where[(*path, "dimension")] = dimension.ref
         item.update(self.name_and_unit(path, cells))
         item["binding"] = self.choice(cells.get("binding"), BINDING_WORDS, False, codes=False)
-        item.update(self.baseline(cells.get("baseline")))
+        item.update(self.baseline(cells.get("baseline"), cells.get("baseline_printed")))
         item["kind"] = self.choice(cells.get("kind"), KIND_WORDS, "level")
         direction = self.choice(cells.get("direction"), DIRECTION_WORDS, None)
         if direction is not None:
@@ -510,7 +556,10 @@ class _Reader:
         item["stages"] = self.listed(path, "stages", cells.get("stages"), STAGE_SEPARATORS)
         for key in ("lead", "responsible", "data_source"):
             item[key] = self.listed(path, key, cells.get(key), UNIT_SEPARATORS, units=True)
-        item.update(self.texts(cells, ("catalogue_code", "note")))
+        item.update(self.texts(cells, ("catalogue_code", "note", "baseline_note", "reason")))
+        negative = cells.get("may_be_negative")
+        if negative is not None and negative.text:
+            item["may_be_negative"] = self.choice(negative, YES_NO_WORDS, False, codes=False)
         item["targets"] = self.targets(path, targets)
         return item
 
@@ -538,7 +587,8 @@ class _Reader:
         return {"name": match["name"], "unit": match["unit"].strip()}
 
     def choice(self, cell: Cell | None, words: dict, default, codes: bool = True):
-        """A word of `words` (or, when `codes`, its code) → the code; blank → default."""
+        """A word of `words` (or, when `codes`, its code) → the code; blank → default; an
+        unknown word stays as printed (refused here, and then not guessed at by the checker)."""
         if cell is None or not cell.text:
             return default
         if cell.text in words:
@@ -550,12 +600,22 @@ class _Reader:
             _("“%(value)s” is not one of: %(choices)s")
             % {"value": cell.text, "choices": _words(words)},
         )
-        return default
+        return cell.text
 
-    def baseline(self, cell: Cell | None) -> dict:
+    def baseline(self, cell: Cell | None, printed: Cell | None = None) -> dict:
+        """The baseline and its text as printed: both from 基期值, or, with a 基期值原文
+        column, the number from 基期值 and the text from 基期值原文."""
         text = cell.text if cell is not None else ""
         number = None if text in MISSING_MARKS else _decimal(text)
-        return {"baseline": number, "baseline_text": text}
+        if printed is None:
+            return {"baseline": number, "baseline_text": text}
+        if number is None and text not in MISSING_MARKS:
+            self.fail(
+                cell.ref,
+                _("“%(value)s” is not a number; the baseline as printed goes in 基期值原文")
+                % {"value": text},
+            )
+        return {"baseline": number, "baseline_text": printed.text}
 
     def optional(self, cells: dict) -> dict:
         item = {}
@@ -595,7 +655,7 @@ class _Reader:
     def projects(self, sheet: Sheet) -> list[dict]:
         if not sheet.rows:
             return []
-        header = self.header(sheet, TASK_COLUMNS)
+        header = self.header(sheet, TASK_COLUMNS + TASK_RECORDS)
         if not self.require_columns(sheet, header, [("project", "工程"), ("name", "任务")]):
             return []
         projects: dict[str, dict] = {}
@@ -633,17 +693,124 @@ class _Reader:
             path, "responsible", cells.get("responsible"), UNIT_SEPARATORS, units=True
         )
         links = self.listed(path, "indicators", cells.get("indicators"), UNIT_SEPARATORS)
+        clause = cells.get("clause")
         entry["tasks"].append(
             {
                 "name": cells["name"].text,
                 "text": cells["text"].text if "text" in cells else "",
-                "clause": task_clause(lead, responsible),
+                "clause": clause.text if clause and clause.text else task_clause(lead, responsible),
                 "lead": lead,
-                "lead_inferred": False,
+                "lead_inferred": self.choice(
+                    cells.get("lead_inferred"), YES_NO_WORDS, False, codes=False
+                ),
                 "responsible": responsible,
                 "indicators": [{"code_or_name": link, "clause": ""} for link in links],
             }
         )
+
+    # -- 目标出处 and 关联条款 -----------------------------------------------------------------
+
+    def target_sources(self, sheet: Sheet, indicators: list[dict]) -> None:
+        """Each row says where the plan states a target the 指标 sheet prints: its origin
+        (blank: the plan's text) and the clause that states it."""
+        if not sheet.rows:
+            return
+        header = self.header(sheet, TARGET_SOURCE_COLUMNS)
+        required = [("indicator", "指标代码"), ("year", "年份"), ("clause", "条款")]
+        if not self.require_columns(sheet, header, required):
+            return
+        positions = _indicator_positions(indicators)
+        seen = set()
+        for row in self.data_rows(sheet):
+            cells = {key: sheet.cell(row, number) for key, number in header.columns.items()}
+            found = self.source_target(cells, indicators, positions)
+            if found in seen:
+                self.fail(cells["year"].ref, _("this target appears twice"))
+            elif found is not None:
+                seen.add(found)
+                self.add_source(("indicators", *found), indicators, cells)
+
+    def source_target(self, cells: dict, indicators: list[dict], positions: dict):
+        """(indicator, target) positions of a 目标出处 row; None when it names none."""
+        indicator = cells["indicator"]
+        index = positions.get(indicator.text)
+        if index is None:
+            self.fail(indicator.ref, _("unknown indicator “%(code)s”") % {"code": indicator.text})
+            return None
+        year = self.whole(cells["year"])
+        targets = indicators[index]["targets"]
+        position = next((p for p, target in enumerate(targets) if target["year"] == year), None)
+        if year is not None and position is None:
+            self.fail(
+                cells["year"].ref,
+                _("the 指标 sheet prints no %(year)s target for “%(code)s”")
+                % {"year": year, "code": indicator.text},
+            )
+        return None if position is None else (index, "targets", position)
+
+    def add_source(self, path: tuple, indicators: list[dict], cells: dict) -> None:
+        target = indicators[path[1]]["targets"][path[3]]
+        target["origin"] = self.choice(cells.get("origin"), ORIGIN_WORDS, "text")
+        if "origin" in cells:
+            self.where[(*path, "origin")] = cells["origin"].ref
+        self.where[(*path, "clause")] = cells["clause"].ref
+        if cells["clause"].text:
+            target["clause"] = cells["clause"].text
+
+    def link_clauses(self, sheet: Sheet, projects: list[dict], indicators: list[dict]) -> None:
+        """Each row gives the clause of a task's text that states the target of an indicator
+        its 关联指标 names."""
+        if not sheet.rows:
+            return
+        header = self.header(sheet, LINK_COLUMNS)
+        required = [
+            ("project", "工程"),
+            ("task", "任务"),
+            ("indicator", "关联指标"),
+            ("clause", "条款"),
+        ]
+        if not self.require_columns(sheet, header, required):
+            return
+        tasks = {
+            (project["name"], task["name"]): (p, t)
+            for p, project in enumerate(projects)
+            for t, task in enumerate(project["tasks"])
+        }
+        positions = _indicator_positions(indicators)
+        seen = set()
+        for row in self.data_rows(sheet):
+            cells = {key: sheet.cell(row, number) for key, number in header.columns.items()}
+            found = self.linked(cells, projects, tasks, positions)
+            if found in seen:
+                self.fail(cells["indicator"].ref, _("this link appears twice"))
+            elif found is not None:
+                seen.add(found)
+                p, t, k = found
+                projects[p]["tasks"][t]["indicators"][k]["clause"] = cells["clause"].text
+                self.where[("projects", p, "tasks", t, "indicators", k, "clause")] = cells[
+                    "clause"
+                ].ref
+
+    def linked(self, cells: dict, projects: list[dict], tasks: dict, positions: dict):
+        """(project, task, link) positions of a 关联条款 row; None when it names none."""
+        project, task, indicator = cells["project"], cells["task"], cells["indicator"]
+        if (project.text, task.text) not in tasks:
+            self.fail(
+                task.ref,
+                _("the 重点任务 sheet has no task “%(task)s” under the 工程 “%(project)s”")
+                % {"task": task.text, "project": project.text},
+            )
+            return None
+        p, t = tasks[(project.text, task.text)]
+        wanted = positions.get(indicator.text, indicator.text)
+        for k, link in enumerate(projects[p]["tasks"][t]["indicators"]):
+            if positions.get(link["code_or_name"], link["code_or_name"]) == wanted:
+                return p, t, k
+        self.fail(
+            indicator.ref,
+            _("“%(indicator)s” is not in the task's 关联指标") % {"indicator": indicator.text},
+        )
+        return None
 
     # -- 单位 ------------------------------------------------------------------------------
 
@@ -681,6 +848,16 @@ class _Reader:
         return departments
 
 
+def _indicator_positions(indicators: list[dict]) -> dict[str, int]:
+    """An indicator's position by its code or its name (a code wins over a name)."""
+    positions = {}
+    for position, item in enumerate(indicators):
+        positions.setdefault(item["name"], position)
+    for position, item in enumerate(indicators):
+        positions[item["code"]] = position
+    return positions
+
+
 def default_unit_kind(name: str) -> str:
     """A unit's kind when the 单位 sheet does not say: a town's name ends with 镇 (各镇 too)."""
     return "town" if name.endswith("镇") else "bureau"
@@ -701,14 +878,23 @@ def task_clause(lead: list[str], responsible: list[str]) -> str:
 
 
 def write_workbook(raw: dict) -> Workbook:
-    """The plan as a workbook of this layout (the four sheets), ready to save."""
+    """The plan as a workbook of this layout (the four sheets, then 目标出处 and 关联条款 for
+    a plan that has rows for them), ready to save."""
     workbook = Workbook()
     plan = raw.get("plan") or {}
     _write_table(workbook.active, PLAN_SHEET, PLAN_COLUMNS, _plan_rows(plan))
     columns, rows = _indicator_table(raw)
     _write_table(workbook.create_sheet(), INDICATOR_SHEET, columns, rows)
-    _write_table(workbook.create_sheet(), TASK_SHEET, TASK_COLUMNS, _task_rows(raw))
+    columns, rows = _task_table(raw)
+    _write_table(workbook.create_sheet(), TASK_SHEET, columns, rows)
     _write_table(workbook.create_sheet(), UNIT_SHEET, UNIT_COLUMNS, _unit_rows(raw))
+    records = (
+        (TARGET_SOURCE_SHEET, TARGET_SOURCE_COLUMNS, _target_source_rows(raw)),
+        (LINK_SHEET, LINK_COLUMNS, _link_rows(raw)),
+    )
+    for title, columns, rows in records:
+        if rows:
+            _write_table(workbook.create_sheet(), title, columns, rows)
     return workbook
 
 
@@ -801,10 +987,13 @@ def _indicator_table(raw: dict) -> tuple[tuple[Column, ...], list[list]]:
         | {int(target["year"]) for item in indicators for target in item.get("targets") or ()}
     )
     targets = tuple(Column(f"{year}年目标", year, TARGET_WIDTH) for year in years)
-    columns = INDICATOR_HEAD + targets + INDICATOR_TAIL
+    apart = any(_baseline_apart(item) for item in indicators)
+    every = [_indicator_values(item, apart) for item in indicators]
+    records = tuple(c for c in INDICATOR_RECORDS if any(values[c.key] for values in every))
+    head = INDICATOR_HEAD + ((BASELINE_PRINTED,) if apart else ())
+    columns = head + targets + INDICATOR_TAIL + records
     rows, dimension = [], None
-    for item in indicators:
-        values = _indicator_values(item)
+    for item, values in zip(indicators, every, strict=True):
         if item.get("dimension") == dimension:
             values["dimension"] = ""  # printed on the first row of its group only
         dimension = item.get("dimension")
@@ -813,20 +1002,34 @@ def _indicator_table(raw: dict) -> tuple[tuple[Column, ...], list[list]]:
     return columns, rows
 
 
-def _indicator_values(item: dict) -> dict:
+def _baseline_apart(item: dict) -> bool:
+    """Whether the baseline as printed does not read as its number (零发生 for 0, or a text
+    left blank for a number): then 基期值 holds the number and 基期值原文 the text."""
+    text = item.get("baseline_text")
+    if text is None:
+        return False
+    text = str(text).strip()
+    read = None if text in MISSING_MARKS else _decimal(text)
+    baseline = item.get("baseline")
+    return read != (None if baseline is None else Decimal(str(baseline)))
+
+
+def _indicator_values(item: dict, baseline_apart: bool = False) -> dict:
     unit = item.get("unit") or ""
     if not unit and NAME_AND_UNIT.fullmatch(item["name"]):
         unit = "—"  # else the name's last parenthesised part would be read as its unit
+    number = _text(item.get("baseline"))
     baseline_text = item.get("baseline_text")
     if baseline_text is None:
-        baseline_text = _text(item.get("baseline"))
+        baseline_text = number
     return {
         "code": "" if item.get("code_derived") else item.get("code", ""),
         "dimension": item.get("dimension", ""),
         "name": item["name"],
         "unit": unit,
         "binding": _word(BINDING_WORDS, bool(item.get("binding"))),
-        "baseline": baseline_text,
+        "baseline": number if baseline_apart else baseline_text,
+        "baseline_printed": baseline_text,
         "kind": _word(KIND_WORDS, item.get("kind")),
         "direction": _word(DIRECTION_WORDS, item.get("direction")),
         "path": _word(PATH_WORDS, item.get("path")),
@@ -839,6 +1042,9 @@ def _indicator_values(item: dict) -> dict:
         "data_source": "、".join(item.get("data_source") or ()),
         "catalogue_code": item.get("catalogue_code", ""),
         "note": item.get("note", ""),
+        "baseline_note": item.get("baseline_note", ""),
+        "reason": item.get("reason", ""),
+        "may_be_negative": "是" if item.get("may_be_negative") else "",
     }
 
 
@@ -859,22 +1065,59 @@ def _target_text(target: dict) -> str:
     return str(target.get("stage") or "")
 
 
-def _task_rows(raw: dict) -> list[list]:
+def _task_table(raw: dict) -> tuple[tuple[Column, ...], list[list]]:
+    every = [
+        _task_values(project, position, task)
+        for project in raw.get("projects") or ()
+        for position, task in enumerate(project.get("tasks") or ())
+    ]
+    columns = TASK_COLUMNS + tuple(
+        c for c in TASK_RECORDS if any(values[c.key] for values in every)
+    )
+    return columns, [[values[column.key] for column in columns] for values in every]
+
+
+def _task_values(project: dict, position: int, task: dict) -> dict:
+    lead, responsible = list(task.get("lead") or ()), list(task.get("responsible") or ())
+    clause = task.get("clause") or ""
+    return {
+        "project": project["name"] if position == 0 else "",
+        "name": task["name"],
+        "text": task.get("text", ""),
+        "lead": "、".join(lead),
+        "responsible": "、".join(responsible),
+        "indicators": "、".join(_link_name(link) for link in task.get("indicators") or ()),
+        # written only where the clause is not the one the two columns make
+        "clause": "" if clause == task_clause(lead, responsible) else clause,
+        "lead_inferred": "是" if task.get("lead_inferred") else "",
+    }
+
+
+def _link_name(link: dict) -> str:
+    return link.get("code_or_name", link.get("code", ""))
+
+
+def _target_source_rows(raw: dict) -> list[list]:
+    """A row per target stated elsewhere than in the table, or with a clause of its own."""
     rows = []
-    for project in raw.get("projects") or ():
-        for position, task in enumerate(project.get("tasks") or ()):
-            links = [link.get("code_or_name", link.get("code", "")) for link in task["indicators"]]
-            rows.append(
-                [
-                    project["name"] if position == 0 else "",
-                    task["name"],
-                    task.get("text", ""),
-                    "、".join(task.get("lead") or ()),
-                    "、".join(task.get("responsible") or ()),
-                    "、".join(links),
-                ]
-            )
+    for item in raw.get("indicators") or ():
+        for target in item.get("targets") or ():
+            origin, clause = target.get("origin") or "table", target.get("clause") or ""
+            if origin != "table" or clause not in ("", TABLE_CLAUSE):
+                word = _word(ORIGIN_WORDS, origin)
+                rows.append([item.get("code", ""), int(target["year"]), word, clause])
     return rows
+
+
+def _link_rows(raw: dict) -> list[list]:
+    """A row per task link that has its clause."""
+    return [
+        [project["name"], task["name"], _link_name(link), link["clause"]]
+        for project in raw.get("projects") or ()
+        for task in project.get("tasks") or ()
+        for link in task.get("indicators") or ()
+        if link.get("clause")
+    ]
 
 
 def _unit_rows(raw: dict) -> list[list]:

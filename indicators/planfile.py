@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
@@ -32,6 +32,8 @@ ORIGINS = ("table", "text")
 TABLE_CLAUSE = "具体指标表"
 # Codes and slugs go into URLs: ASCII letters, digits, - and _ only.
 ASCII_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+# Addresses under plans/ that are pages of their own, not a plan's.
+RESERVED_SLUGS = ("upload",)
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 # "3月31日" as a table prints it, or "03-31".
 MONTH_DAY = re.compile(r"^(?:(\d{1,2})月(\d{1,2})日|(\d{1,2})-(\d{1,2}))$")
@@ -110,9 +112,17 @@ class _DecimalLoader(yaml.SafeLoader):
     """YAML numbers with a fraction become exact Decimals, never floats."""
 
 
-_DecimalLoader.add_constructor(
-    "tag:yaml.org,2002:float", lambda loader, node: Decimal(loader.construct_scalar(node))
-)
+def _decimal_scalar(loader, node) -> Decimal | str:
+    """A YAML float as the exact Decimal it prints; one that has none (.inf, .nan, the
+    sexagesimal 1:30.5) stays text, for the checker to refuse as "not a number"."""
+    text = loader.construct_scalar(node)
+    try:
+        return Decimal(text.replace("_", ""))
+    except InvalidOperation:
+        return text
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal_scalar)
 
 
 @dataclass(frozen=True)
@@ -215,14 +225,24 @@ def read_plan_file(path: str | Path) -> PlanData:
         try:
             raw, where = planbook.read_workbook(path)
         except planbook.PlanBookError as exc:
-            raise PlanFileError(exc.problems) from exc
-    else:
-        raw, where = _read_yaml(path)
-    return check_plan(raw, where)
+            if exc.raw is None:  # not a workbook of this layout: nothing more to check
+                raise PlanFileError(exc.problems) from exc
+            # The cells the workbook reader could not read, and every other problem, at once.
+            return check_plan(exc.raw, exc.where, exc.problems)
+        return check_plan(raw, where)
+    raw, where, twice = _read_yaml(path)
+    try:
+        data = check_plan(raw, where)
+    except PlanFileError as exc:
+        raise PlanFileError(twice + exc.problems) from exc
+    if twice:
+        raise PlanFileError(twice)
+    return data
 
 
-def _read_yaml(path: Path) -> tuple[dict, dict[tuple, str]]:
-    """The file's mapping, and the line of every key and list item in it."""
+def _read_yaml(path: Path) -> tuple[dict, dict[tuple, str], list[str]]:
+    """The file's mapping, the line of every key and list item in it, and the keys written
+    twice in one mapping (YAML would silently keep the last one)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -237,26 +257,41 @@ def _read_yaml(path: Path) -> tuple[dict, dict[tuple, str]]:
     if not isinstance(raw, dict):
         raise PlanFileError([_("The plan file must be a YAML mapping.")])
     where: dict[tuple, str] = {}
-    _lines(node, (), where)
-    return raw, where
+    twice: list[str] = []
+    _lines(node, (), where, twice)
+    return raw, where, twice
 
 
-def _lines(node, path: tuple, where: dict) -> None:
-    """Record `line N` for every node of the YAML tree, by its path of keys and indexes."""
-    where[path] = _("line %(line)s") % {"line": node.start_mark.line + 1}
+def _lines(node, path: tuple, where: dict, twice: list[str]) -> None:
+    """Record `line N` for every node of the YAML tree, by its path of keys and indexes, and
+    a problem for every key that repeats one of its mapping."""
+    # A key's line, not its value's: "targets:" names its own line, not its first item's.
+    where.setdefault(path, _("line %(line)s") % {"line": node.start_mark.line + 1})
     if isinstance(node, yaml.MappingNode):
+        seen = set()
         for key, value in node.value:
-            where[(*path, key.value)] = _("line %(line)s") % {"line": key.start_mark.line + 1}
-            _lines(value, (*path, key.value), where)
+            line = _("line %(line)s") % {"line": key.start_mark.line + 1}
+            if key.value in seen:
+                twice.append(
+                    f"{line}：" + _("the field “%(key)s” is written twice") % {"key": key.value}
+                )
+            seen.add(key.value)
+            where[(*path, key.value)] = line
+            _lines(value, (*path, key.value), where, twice)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _lines(item, (*path, index), where)
+            _lines(item, (*path, index), where, twice)
 
 
-def check_plan(raw: dict, where: dict[tuple, str]) -> PlanData:
+def check_plan(raw: dict, where: dict[tuple, str], earlier: list[str] = ()) -> PlanData:
     """Check a plan's mapping (from YAML or the workbook); raise PlanFileError with every
-    problem, each named by its line or cell."""
-    reader = _Reader(where)
+    problem, each named by its line or cell.
+
+    `earlier`: the problems found while reading the source (the cells of a workbook that could
+    not be read), each "place：message". They come first; a problem of the checker at a place
+    already named, or at none, follows from one of them and is left out, so that each place
+    is named once."""
+    reader = _Reader(where, earlier)
     data = reader.plan(raw)
     if reader.problems:
         raise PlanFileError(reader.problems)
@@ -271,9 +306,11 @@ def max_length(model, name: str) -> int:
 class _Reader:
     """Collects problems instead of stopping at the first one."""
 
-    def __init__(self, where: dict[tuple, str]):
+    def __init__(self, where: dict[tuple, str], earlier=()):
         self.where = where
-        self.problems: list[str] = []
+        self.problems: list[str] = list(earlier)
+        self.named = {problem.partition("：")[0] for problem in earlier}
+        self.target_years: set[int] = set()  # every target's year, read or not
 
     # --- Messages ---------------------------------------------------------------
 
@@ -286,6 +323,8 @@ class _Reader:
 
     def fail(self, path: tuple, message: str) -> None:
         location = self.locate(path)
+        if self.named and (not location or location in self.named):
+            return  # follows from a problem of the source already listed there
         self.problems.append(f"{location}：{message}" if location else message)
 
     # --- Typed values -----------------------------------------------------------
@@ -428,7 +467,7 @@ class _Reader:
             name=self.text(head, "name", at, bound=max_length(models.Plan, "name"), required=True),
             region=self.region_code(head),
             baseline_year=baseline_year,
-            milestone_years=self.milestone_years(head, indicators),
+            milestone_years=self.milestone_years(head, baseline_year, indicators),
             source_document=self.text(
                 head, "source_document", at, bound=max_length(models.Plan, "source_document")
             ),
@@ -448,7 +487,13 @@ class _Reader:
         slug = self.text(
             head, "slug", ("plan",), bound=max_length(models.Plan, "slug"), required=True
         )
-        if slug and not ASCII_CODE.match(slug):
+        if slug in RESERVED_SLUGS:
+            self.fail(
+                ("plan", "slug"),
+                _("the plan's code “%(slug)s” is the address of another page: choose another")
+                % {"slug": slug},
+            )
+        elif slug and not ASCII_CODE.match(slug):
             self.fail(
                 ("plan", "slug"),
                 _(
@@ -494,16 +539,31 @@ class _Reader:
             return (3, 31)
         return numbers[0], numbers[1]
 
-    def milestone_years(self, head: dict, indicators) -> tuple[int, ...]:
-        """Every year that carries a target; a file that lists them must list exactly those."""
+    def milestone_years(self, head: dict, baseline_year: int, indicators) -> tuple[int, ...]:
+        """Every year that carries a target; a file that lists them must list exactly those
+        (a workbook lists its target columns). A refused target still counts for its year:
+        its own problem is enough."""
         years = tuple(sorted({t.year for item in indicators for t in item.targets}))
         listed = head.get("milestone_years")
-        if listed is not None and (not isinstance(listed, list) or tuple(sorted(listed)) != years):
+        if listed is None:
+            return years
+        carried = {year for year in self.target_years if baseline_year < year <= LAST_YEAR}
+        whole = isinstance(listed, list) and all(
+            isinstance(year, int) and not isinstance(year, bool) for year in listed
+        )
+        if not whole or len(set(listed)) != len(listed) or not carried <= set(listed):
             self.fail(
                 ("plan", "milestone_years"),
                 _("milestone_years must list the years that carry targets: %(years)s")
-                % {"years": ", ".join(str(y) for y in years)},
+                % {"years": ", ".join(str(year) for year in sorted(carried))},
             )
+            return years
+        for index, year in enumerate(listed):
+            if year not in self.target_years:
+                self.fail(
+                    ("plan", "milestone_years", index),
+                    _("no indicator has a target for %(year)s") % {"year": year},
+                )
         return years
 
     def departments(self, raw: dict) -> tuple[tuple[str, str], ...]:
@@ -561,8 +621,10 @@ class _Reader:
         if dimension and dimension not in dimensions:
             self.fail((*path, "dimension"), _("unknown dimension “%(name)s”") % {"name": dimension})
         kind = self.choice(item, "kind", path, KINDS, "level")
+        # An unknown kind is refused above; its targets are not then judged against a guess.
+        known_kind = kind if item.get("kind") in (None, kind) else None
         stages = self.stages(item, path)
-        targets = self.targets(item, path, baseline_year, kind, stages, lookup, code)
+        targets = self.targets(item, path, baseline_year, known_kind, stages, lookup, code)
         return IndicatorData(
             code=code,
             dimension=dimension,
@@ -645,6 +707,16 @@ class _Reader:
 
     def target(self, item, path, baseline_year, kind, stages) -> TargetData | None:
         item = self.mapping(item, path, TARGET_KEYS)
+        year = item.get("year")
+        if isinstance(year, int) and not isinstance(year, bool):
+            self.target_years.add(year)
+        if isinstance(year, int) and not isinstance(year, bool) and year <= baseline_year:
+            self.fail(
+                (*path, "year"),
+                _("The target year must be after the plan's baseline year %(baseline_year)s.")
+                % {"baseline_year": baseline_year},
+            )
+            return None
         year = self.integer(
             item, "year", path, low=baseline_year + 1, high=LAST_YEAR, required=True
         )
@@ -659,7 +731,7 @@ class _Reader:
         )
         if not clause:
             self.fail(path, _("a target from the text needs the clause that states it"))
-        problem = forms.misfit(read, kind)
+        problem = forms.misfit(read, kind) if kind else None
         if problem:
             self.fail((*path, "text"), problem)
         return TargetData(

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from indicators.views import plan_upload as plan_upload_views
 from indicators.views import plans as plan_views
 from indicators.views import reporting as reporting_views
 from indicators.views import review as review_views
@@ -10,14 +11,12 @@ app_name = "indicators"
 urlpatterns = [
     path("plans/<slug:slug>/indicators/", plan_views.indicator_table, name="indicator-table"),
     path("plans/<slug:slug>/tasks/", plan_views.task_list, name="task-list"),
-    # Clerks: their quarter's reporting, one entry form per indicator and period
-    # (quarter 0 = the whole year), attachments, the Excel template and its upload.
+    # Administrators: upload a plan file, preview what loading it changes, confirm.
+    path("plans/upload/", plan_upload_views.plan_upload, name="plan-upload"),
+    # Clerks: what they owe, one entry form per indicator and period (written as its code:
+    # 2026, 2026-M03, 2026-Q1, 2026-H1), attachments, the Excel template and its upload.
     path("reporting/", reporting_views.my_reporting, name="my-reporting"),
-    path(
-        "reporting/<slug:slug>/<slug:code>/<int:year>/<int:quarter>/",
-        reporting_views.entry,
-        name="entry",
-    ),
+    path("reporting/<slug:slug>/<slug:code>/<str:period>/", reporting_views.entry, name="entry"),
     path("actuals/<int:pk>/attachment/", reporting_views.attachment, name="attachment"),
     path("reporting/template.xlsx", upload_views.download_template, name="upload-template"),
     path("reporting/upload/", upload_views.upload, name="upload"),

@@ -38,7 +38,7 @@ from reports import charts
 def plan_years(plan: Plan) -> list[int]:
     """The years a dashboard may show: the plan's baseline year to its last milestone year
     (the range the progress API accepts)."""
-    return list(range(plan.baseline_year, max([plan.baseline_year, *plan.milestone_years]) + 1))
+    return list(range(plan.baseline_year, plan.last_year + 1))
 
 
 def latest_period(plan: Plan) -> tuple[int, int | None] | None:
@@ -96,7 +96,7 @@ def completeness(*, plan: Plan, year: int, today: date) -> list:
     """`review_selectors.completeness` for a year in which values are owed; [] before the first
     reporting year (the baseline year's figures are not owed quarterly) and for a year with no
     ended quarter yet. 3 queries or none."""
-    if year < plan_selectors.first_reporting_year(plan) or not review_selectors.ended_quarters(
+    if year < plan.first_year or not review_selectors.ended_quarters(
         year, today
     ):
         return []
@@ -153,7 +153,7 @@ def department_missing(
     """The values the department reports (`plan_selectors.indicators_reported_by`, the rule of
     completeness) that were never submitted for a quarter of `year` whose deadline has passed,
     by quarter then plan order (2 queries, or none before the first reporting year)."""
-    if year < plan_selectors.first_reporting_year(plan):
+    if year < plan.first_year:
         return []
     quarters = [
         quarter

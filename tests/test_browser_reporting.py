@@ -16,7 +16,7 @@ def test_clerk_submits_and_reviewer_approves(page, live_server, plan, clerk_kgj,
     page.click("text=我的填报")
     assert "2026年第3季度" in page.content()
     # the row of 规上企业数量 for the current quarter leads to its entry form
-    page.click("a[href='/reporting/luhe-garment/above_scale_enterprises/2026/3/']")
+    page.click("a[href='/reporting/luhe-garment/above_scale_enterprises/2026-Q3/']")
     assert "季末值（家）" in page.content()
     page.fill("#id_value", "3")
     page.fill("#id_source", "县统计局快报")

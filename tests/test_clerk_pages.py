@@ -31,7 +31,7 @@ def _media(settings, tmp_path):
 
 
 def entry_url(code, year=2026, quarter=3, slug=PLAN_SLUG):
-    return f"/reporting/{slug}/{code}/{year}/{quarter}/"
+    return f"/reporting/{slug}/{code}/{year}{f'-Q{quarter}' if quarter else ''}/"
 
 
 def indicator(plan, code):

@@ -271,7 +271,7 @@ def url_of(world, route: str, slug: str) -> str:
         "dimension": f"/plans/{slug}/dimensions/{plan.dimensions.order_by('order')[0].pk}/",
         "tasks": f"/plans/{slug}/tasks/",
         "completeness": f"/plans/{slug}/completeness/",
-        "entry": f"/reporting/{slug}/{JOBS}/2026/3/",
+        "entry": f"/reporting/{slug}/{JOBS}/2026-Q3/",
         "history": f"/actuals/{value.pk}/history/",
         "attachment": f"/actuals/{value.pk}/attachment/",
         "evaluation xlsx": f"/reports/{slug}/evaluation/2026.xlsx",
@@ -626,7 +626,7 @@ def test_platform_administrators_queue_holds_every_county(client, world):
 def test_entry_form_of_another_county_cannot_be_posted(client, world, who):
     before = snapshot()
     form = {"value": "2.4", "source": SOURCE, "note": "", "action": "submit"}
-    response = logged_in(client, world, who).post(f"/reporting/{HANYIN}/{JOBS}/2026/1/", form)
+    response = logged_in(client, world, who).post(f"/reporting/{HANYIN}/{JOBS}/2026-Q1/", form)
     assert snapshot() == before
     assert response.status_code == 404
 

@@ -310,7 +310,8 @@ def test_round_trip_of_a_plan_file_shaped_dict():
     item = back["indicators"][0]
     assert (item["baseline"], item["baseline_text"]) == (Decimal("30"), "30")
     assert [t["text"] for t in item["targets"]] == ["5.5", "b"]
-    assert back["projects"][0]["tasks"][0]["indicators"] == [{"code_or_name": "x", "clause": ""}]
+    # the link's clause, which the 关联指标 column cannot hold, comes back from 关联条款
+    assert back["projects"][0]["tasks"][0]["indicators"] == [{"code_or_name": "x", "clause": "c"}]
 
 
 def test_written_layout():

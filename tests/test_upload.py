@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from indicators.domain.periods import Period
 from indicators.models import Actual, Department, Indicator, Plan
 from indicators.services.actuals import Entry, actual_approve, actual_create, actual_update
 from indicators.services.users import user_set_role
@@ -179,10 +180,10 @@ def test_meaning_of_events_and_rates_by_period(plan):
     events = Indicator(kind="zero_event", unit="起")
     rate = Indicator(kind="rate", unit="%")
     with translation.override("zh-hans"):
-        assert upload_template.cell_meaning(events, 2) == "本季度发生数（起）"
-        assert upload_template.cell_meaning(events, None) == "全年发生数（起）"
-        assert upload_template.cell_meaning(rate, 3) == "1–3季度累计增速（%）"
-        assert upload_template.cell_meaning(rate, 1) == "1季度累计增速（%）"
+        assert upload_template.cell_meaning(events, Period.of(2026, 2)) == "本季度发生数（起）"
+        assert upload_template.cell_meaning(events, Period.of(2026, None)) == "全年发生数（起）"
+        assert upload_template.cell_meaning(rate, Period.of(2026, 3)) == "1–3季度累计增速（%）"
+        assert upload_template.cell_meaning(rate, Period.of(2026, 1)) == "1季度累计增速（%）"
 
 
 def test_input_cells_are_unlocked_and_the_rest_protected(kgj):

@@ -136,7 +136,7 @@ class PeriodQuerySerializer(serializers.Serializer):
 
     def validate_year(self, year: int) -> int:
         plan = self.context["plan"]
-        last = max([plan.baseline_year, *plan.milestone_years])
+        last = plan.last_year
         if not plan.baseline_year <= year <= last:
             raise serializers.ValidationError(
                 _("The plan runs from %(first)s to %(last)s.")

@@ -245,6 +245,11 @@ class Period:
         return stored
 
     @property
+    def param(self) -> str | None:
+        """The parameter that names it beside the year: "month", "quarter", "half" or None."""
+        return None if self.is_whole_year else _PARAM_OF[self.frequency]
+
+    @property
     def closes_year(self) -> bool:
         """December, Q4, H2 or the whole year: the period that ends on 31 December."""
         return self.n is None or self.n == self.per_year

@@ -284,7 +284,8 @@ def misfit(read: TargetText, kind: str) -> str | None:
     """Why a target's form does not suit the indicator's kind (domain.md §3, §9), or None.
 
     A compound yearly or total rate only means something for a growth-rate indicator, a stage
-    only for a milestone indicator, and a count of events has no target but 零发生.
+    only for a milestone indicator, and a count of events has no target but 零发生, which
+    means nothing for any other kind.
     """
     if read.form in (PER_YEAR, TOTAL) and kind != "rate":
         problem = _("“%(text)s” is a yearly or total rate: the indicator's kind must be rate")
@@ -294,6 +295,8 @@ def misfit(read: TargetText, kind: str) -> str | None:
         problem = _("“%(text)s” is a stage: the indicator's kind must be milestone")
     elif kind == "zero_event" and not (read.form == PLAIN and read.value == 0):
         problem = _("a zero-event indicator's target is 零发生 or 0, not “%(text)s”")
+    elif kind != "zero_event" and read.text == ZERO_EVENTS and read.stage is None:
+        problem = _("“%(text)s” counts events: the indicator's kind must be zero_event")
     else:
         return None
     return problem % {"text": read.text}

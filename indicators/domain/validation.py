@@ -31,19 +31,37 @@ class Rules:
     last_year: int
     today: date
     previous_value: Decimal | None = None  # the previous period's value, if any
-    previous_quarter: int | None = None  # that period's quarter (to annualise YTD totals)
+    previous_period: periods.Period | None = None  # that period (to annualise YTD totals)
+    frequency: str = periods.QUARTERLY  # the indicator's reporting frequency (§10)
     name: str = ""  # the indicator's name: tells a share from a rate, a density from a count
     may_be_negative: bool = False  # the plan says the figure may fall below zero
 
 
 @dataclass(frozen=True)
 class Report:
+    """A figure as entered, for the year and at most one of month, quarter, half."""
+
     year: int
     quarter: int | None
     value: Decimal | None
     stage: str | None
     source: str
     note: str = ""
+    month: int | None = None
+    half: int | None = None
+
+
+def period_of(report: Report) -> periods.Period | None:
+    """The report's period, or None when its fields do not make one (`_period_problems`
+    says why)."""
+    try:
+        return periods.parse_period(
+            {"year": report.year, "month": report.month, "quarter": report.quarter,
+             "half": report.half},
+            allow_whole_year_zero=False,
+        )  # fmt: skip
+    except periods.PeriodError:
+        return None
 
 
 def check_report(rules: Rules, report: Report) -> dict[str, list[str]]:
@@ -78,8 +96,24 @@ def check_report(rules: Rules, report: Report) -> dict[str, list[str]]:
 
 
 def _period_problems(rules: Rules, report: Report):
-    if report.quarter not in (None, 1, 2, 3, 4):
-        yield "quarter", _("The quarter must be 1 to 4, or empty for a whole year.")
+    try:
+        period = periods.parse_period(
+            {"year": report.year, "month": report.month, "quarter": report.quarter,
+             "half": report.half},
+            allow_whole_year_zero=False,
+        )  # fmt: skip
+    except periods.PeriodError as exc:
+        yield exc.field, exc.message
+        return
+    if not period.is_whole_year and period.frequency != rules.frequency:
+        yield (
+            period.param,
+            _(
+                "This indicator is reported by %(frequency)s: enter a %(frequency)s figure or "
+                "the whole year's."
+            )
+            % {"frequency": periods.FREQUENCY_LABELS[rules.frequency]},
+        )
         return
     if not rules.first_year <= report.year <= rules.last_year:
         yield (
@@ -90,11 +124,11 @@ def _period_problems(rules: Rules, report: Report):
                 "last": rules.last_year,
             },
         )
-    elif not periods.has_ended(report.year, report.quarter, rules.today):
+    elif not period.has_ended(rules.today):
         yield (
             "year",
             _("%(period)s has not ended yet; it can be reported once it is over.")
-            % {"period": periods.period_label(report.year, report.quarter)},
+            % {"period": period.label()},
         )
 
 
@@ -175,12 +209,14 @@ def _needs_note(rules: Rules, report: Report) -> bool:
         return False
     current, previous = report.value, rules.previous_value
     if rules.kind == ANNUAL_TOTAL:  # compare like with like: whole-year equivalents
-        current = _annualised(current, report.quarter)
-        previous = _annualised(previous, rules.previous_quarter)
+        current = _annualised(current, period_of(report))
+        previous = _annualised(previous, rules.previous_period)
     if previous == 0:
         return current != 0
     return abs(current - previous) > BIG_CHANGE * abs(previous)
 
 
-def _annualised(value: Decimal, quarter: int | None) -> Decimal:
-    return value * 4 / quarter if quarter in (1, 2, 3) else value
+def _annualised(value: Decimal, period: periods.Period | None) -> Decimal:
+    if period is None or period.closes_year:
+        return value
+    return value * period.per_year / period.n

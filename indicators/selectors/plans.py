@@ -25,12 +25,6 @@ def plans_by_region(plans: QuerySet[Plan]) -> list[dict]:
     return list(groups.values())
 
 
-def first_reporting_year(plan: Plan) -> int:
-    """Quarterly values are owed from the year after the baseline year: the plan's printed
-    baseline already sums up the baseline year (its figures may still be entered)."""
-    return plan.baseline_year + 1
-
-
 def indicator_tree(*, plan: Plan) -> QuerySet[Indicator]:
     """The plan's indicators in plan order, with dimension, stages, targets and departments.
 

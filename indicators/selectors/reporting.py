@@ -39,19 +39,13 @@ from indicators.models import (
     ResponsibilityRole,
     Target,
 )
-from indicators.selectors.plans import (
-    first_reporting_year,
-    indicators_reported_by,
-    reporting_departments,
-)
+from indicators.selectors.plans import indicators_reported_by, reporting_departments
 
 MISSING = "missing"
 OVERDUE = "overdue"
 OPEN_STATES = {None, ActualState.DRAFT, ActualState.RETURNED}
 # Kinds whose progress falls back on the baseline year's figure when the baseline is missing.
 NEEDS_BASELINE_FIGURE = {Kind.LEVEL, Kind.ANNUAL_TOTAL, Kind.RATE}
-
-Period = tuple[int, int | None]
 
 
 @dataclass(frozen=True)
@@ -71,19 +65,19 @@ class ReportingPeriod:
     """A period of one plan and the rows the department owes in it."""
 
     plan: Plan
-    year: int
-    quarter: int | None
+    period: periods.Period
     current: bool
     deadline: date
     rows: list[ReportingRow] = field(default_factory=list)
 
     @property
     def label(self) -> str:
-        return periods.period_label(self.year, self.quarter)
+        return self.period.label()
 
     @property
-    def url_quarter(self) -> int:
-        return self.quarter or 0
+    def code(self) -> str:
+        """The period as the entry page's address writes it."""
+        return self.period.code()
 
 
 def reported_indicators(
@@ -109,43 +103,58 @@ def reported_indicators(
     )
 
 
-def owed_periods(plan: Plan, on: date) -> list[Period]:
-    """The periods of `plan` 我的填报 may list on `on`, the current quarter first, then the
-    earlier ones newest first (see the module docstring)."""
-    current = periods.last_ended_quarter(on)
-    last_year = max([plan.baseline_year, *plan.milestone_years])
-    listed: list[Period] = []
-    if plan.baseline_year <= current[0] <= last_year:
-        listed.append(current)
-    for year in range(min(current[0], last_year), first_reporting_year(plan) - 1, -1):
-        if periods.has_ended(year, None, on):
-            listed.append((year, None))
-        listed.extend((year, q) for q in (4, 3, 2, 1) if (year, q) < current)
-    if periods.has_ended(plan.baseline_year, None, on):
-        listed.append((plan.baseline_year, None))
-    return listed
+def owed_periods(plan: Plan, frequencies: set[str], on: date) -> list[tuple[periods.Period, bool]]:
+    """The periods of `plan` 我的填报 may list on `on` for indicators of these frequencies,
+    as (period, current): the current period of each frequency first, then the earlier ones
+    newest first (see the module docstring)."""
+    listed: list[tuple[periods.Period, bool]] = []
+    earlier: set[periods.Period] = set()
+    for frequency in periods.FREQUENCIES:
+        if frequency not in frequencies:
+            continue
+        current = periods.last_ended_period(frequency, on)
+        if current is not None and plan.baseline_year <= current.year <= plan.last_year:
+            listed.append((current, True))
+        first = periods.first_period(frequency, plan.first_year)
+        owed = periods.periods_owed(frequency, first, on, plan.last_year)
+        earlier |= {period for period in owed if period != current}
+    ended_years = range(plan.first_year, min(on.year, plan.last_year + 1))
+    earlier |= {periods.Period.whole_year(y) for y in ended_years if y < on.year}
+    if periods.Period.whole_year(plan.baseline_year).has_ended(on):
+        earlier.add(periods.Period.whole_year(plan.baseline_year))
+    taken = {period for period, _current in listed}
+    newest_first = sorted(earlier - taken, key=lambda p: (p.end, p.is_whole_year), reverse=True)
+    return listed + [(period, False) for period in newest_first]
 
 
-def _owes(indicator: Indicator, period: Period, current: bool) -> bool:
-    """Whether the department owes this indicator's value for the period at all."""
-    year, quarter = period
-    if current or year >= first_reporting_year(indicator.plan):
+def _owes(indicator: Indicator, period: periods.Period, current: bool) -> bool:
+    """Whether the department owes this indicator's value for the period at all: a period of
+    its own frequency, or a whole year's figure (the statistics bureau's 年报)."""
+    if not (period.is_whole_year or period.frequency == indicator.frequency):
+        return False
+    if current or period.year >= indicator.plan.first_year:
         return True
     return (
-        quarter is None and indicator.baseline is None and indicator.kind in NEEDS_BASELINE_FIGURE
+        period.is_whole_year
+        and indicator.baseline is None
+        and indicator.kind in NEEDS_BASELINE_FIGURE
     )
 
 
 def _stored(indicators: list[Indicator], first_year: int) -> dict[tuple, dict]:
-    """The stored values of the indicators from `first_year` on, by (indicator, year, quarter),
-    as plain rows (1 query)."""
+    """The stored values of the indicators from `first_year` on, by (indicator id, period), as
+    plain rows (1 query)."""
     rows = Actual.objects.filter(
         indicator__in=[i.pk for i in indicators], year__gte=first_year
     ).values(
-        "indicator_id", "year", "quarter", "state", "value", "stage__label",
+        "indicator_id", "year", "month", "quarter", "half", "state", "value", "stage__label",
         "review_comment", "first_submitted_at", "approved_value", "approved_stage_id",
     )  # fmt: skip
-    return {(r["indicator_id"], r["year"], r["quarter"]): r for r in rows}
+    return {
+        (r["indicator_id"], periods.Period.from_fields(
+            r["year"], month=r["month"], quarter=r["quarter"], half=r["half"])): r
+        for r in rows
+    }  # fmt: skip
 
 
 def my_reporting(
@@ -161,32 +170,26 @@ def my_reporting(
     stored = _stored(indicators, first_year)
     result = []
     for plan, plan_indicators in by_plan.items():
-        for index, period in enumerate(owed_periods(plan, on)):
-            section = _section(plan, period, index == 0, on)
+        frequencies = {indicator.frequency for indicator in plan_indicators}
+        for period, current in owed_periods(plan, frequencies, on):
+            section = ReportingPeriod(
+                plan=plan,
+                period=period,
+                current=current,
+                deadline=period.deadline(plan.deadline_days, plan.annual_deadline),
+            )
             section.rows = _rows(plan_indicators, period, section, stored, on)
             if section.rows:
                 result.append(section)
     return result
 
 
-def _section(plan: Plan, period: Period, first: bool, on: date) -> ReportingPeriod:
-    year, quarter = period
-    current = first and period == periods.last_ended_quarter(on)
-    return ReportingPeriod(
-        plan=plan,
-        year=year,
-        quarter=quarter,
-        current=current,
-        deadline=periods.deadline(year, quarter, plan.deadline_days),
-    )
-
-
-def _rows(indicators, period: Period, section: ReportingPeriod, stored, on: date):
+def _rows(indicators, period: periods.Period, section: ReportingPeriod, stored, on: date):
     rows = []
     for indicator in indicators:
         if not _owes(indicator, period, section.current):
             continue
-        actual = stored.get((indicator.pk, *period))
+        actual = stored.get((indicator.pk, period))
         state = actual["state"] if actual else None
         if section.current or state in OPEN_STATES:
             rows.append(_row(indicator, actual, on > section.deadline))
@@ -227,15 +230,14 @@ class Figure:
     """A value to show beside the form: its period, its value or stage, and whether it is
     the approved figure (in force) or only the latest entry."""
 
-    year: int
-    quarter: int | None
+    period: periods.Period
     value: Decimal | None
     stage: object  # a Stage (with .label) or None
     in_force: bool
 
     @property
     def label(self) -> str:
-        return periods.period_label(self.year, self.quarter)
+        return self.period.label()
 
 
 def entry_indicator(*, plan: Plan, code: str) -> Indicator | None:
@@ -257,28 +259,28 @@ def entry_indicator(*, plan: Plan, code: str) -> Indicator | None:
     )
 
 
-def entry_actual(indicator: Indicator, year: int, quarter: int | None) -> Actual | None:
+def entry_actual(indicator: Indicator, period: periods.Period) -> Actual | None:
     """The stored value of the period, with the people and stages the page names."""
     return (
-        Actual.objects.filter(indicator=indicator, year=year, quarter=quarter)
+        Actual.objects.filter(indicator=indicator, year=period.year, **period.fields)
         .select_related("updated_by", "approved_by", "stage", "approved_stage")
         .first()
     )
 
 
-def previous_figure(indicator: Indicator, year: int, quarter: int | None) -> Figure | None:
+def previous_figure(indicator: Indicator, period: periods.Period) -> Figure | None:
     """The previous period's figure in force, or else its latest entry (None without one)."""
-    year, quarter = periods.previous_period(year, quarter)
+    before = period.previous()
     actual = (
-        Actual.objects.filter(indicator=indicator, year=year, quarter=quarter)
+        Actual.objects.filter(indicator=indicator, year=before.year, **before.fields)
         .select_related("stage", "approved_stage")
         .first()
     )
     if actual is None:
         return None
     if actual.in_force:
-        return Figure(year, quarter, actual.approved_value, actual.approved_stage, True)
-    return Figure(year, quarter, actual.value, actual.stage, False)
+        return Figure(before, actual.approved_value, actual.approved_stage, True)
+    return Figure(before, actual.value, actual.stage, False)
 
 
 def next_target(indicator: Indicator, year: int) -> Target | None:

@@ -292,8 +292,8 @@ def completeness_years(plan: Plan, today: date) -> list[int]:
     """The plan's years with at least one ended quarter, from its first reporting year on
     (the same periods 我的填报 asks for)."""
     last_year, _quarter = periods.last_ended_quarter(today)
-    last_year = min(last_year, max([plan.baseline_year, *plan.milestone_years]))
-    return list(range(plan_selectors.first_reporting_year(plan), last_year + 1))
+    last_year = min(last_year, plan.last_year)
+    return list(range(plan.first_year, last_year + 1))
 
 
 def completeness_year(raw: str, years: list[int], today: date) -> tuple[int | None, str]:

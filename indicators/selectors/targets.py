@@ -11,9 +11,7 @@ from indicators.models import Assignment, Indicator, Judgement, Plan
 def recordable_years(plan: Plan) -> range:
     """The years a value may be assigned or a judgement recorded for: the plan's first tracked
     year (by default the year after the baseline year) to its last target year."""
-    first = plan.first_tracked_year or plan.baseline_year + 1
-    last = max([plan.baseline_year, *plan.milestone_years])
-    return range(first, last + 1)
+    return range(plan.first_year, plan.last_year + 1)
 
 
 def target_forms(indicator: Indicator) -> set[str]:

@@ -41,14 +41,21 @@ class Conflict(ServiceError):
 
 @dataclass(frozen=True)
 class Entry:
-    """What a clerk enters for one indicator and period."""
+    """What a clerk enters for one indicator and period: the year and at most one of month,
+    quarter, half (none: the whole year), as `periods.Period.fields` writes them."""
 
     year: int
-    quarter: int | None
+    quarter: int | None = None
     value: Decimal | None = None
     stage: str | None = None
     source: str = ""
     note: str = ""
+    month: int | None = None
+    half: int | None = None
+
+    @classmethod
+    def of(cls, period: periods.Period, **figure) -> "Entry":
+        return cls(year=period.year, **period.fields, **figure)
 
 
 def _require_reporter(user, indicator: Indicator) -> None:
@@ -86,27 +93,32 @@ def _locked(actual: Actual) -> Actual:
     return Actual.objects.select_for_update().get(pk=actual.pk)
 
 
-def _previous(indicator: Indicator, year: int, quarter: int | None) -> Actual | None:
-    year, quarter = periods.previous_period(year, quarter)
-    return Actual.objects.filter(indicator=indicator, year=year, quarter=quarter).first()
+def _previous(indicator: Indicator, period: periods.Period) -> Actual | None:
+    before = period.previous()
+    return Actual.objects.filter(indicator=indicator, year=before.year, **before.fields).first()
 
 
 def _validate(indicator: Indicator, entry: Entry) -> Stage | None:
     """Run the one check; return the chosen stage row for a milestone indicator."""
-    previous = _previous(indicator, entry.year, entry.quarter)
+    report = validation.Report(
+        entry.year, entry.quarter, entry.value, entry.stage, entry.source, entry.note,
+        month=entry.month, half=entry.half,
+    )  # fmt: skip
+    period = validation.period_of(report)
+    previous = _previous(indicator, period) if period else None
     plan = indicator.plan
     rules = validation.Rules(
         kind=indicator.kind,
         unit=indicator.unit,
+        name=indicator.name,
+        may_be_negative=indicator.may_be_negative,
+        frequency=indicator.frequency,
         stages=tuple(indicator.stages.values_list("label", flat=True)),
         first_year=plan.baseline_year,
-        last_year=max([plan.baseline_year, *plan.milestone_years]),
+        last_year=plan.last_year,
         today=periods.today(),
         previous_value=_figure(previous),
-        previous_quarter=previous.quarter if previous else None,
-    )
-    report = validation.Report(
-        entry.year, entry.quarter, entry.value, entry.stage, entry.source, entry.note
+        previous_period=previous.period if previous else None,
     )
     errors = validation.check_report(rules, report)
     if errors:
@@ -145,12 +157,17 @@ def actual_create(
     """Enter a new value for a period that has none yet, as a draft or submitted."""
     _require_reporter(user, indicator)
     stage = _validate(indicator, entry)
-    if Actual.objects.filter(indicator=indicator, year=entry.year, quarter=entry.quarter).exists():
+    fields = {
+        "year": entry.year,
+        "month": entry.month,
+        "quarter": entry.quarter,
+        "half": entry.half,
+    }
+    if Actual.objects.filter(indicator=indicator, **fields).exists():
         raise Invalid({"year": [str(ALREADY_ENTERED)]})
     actual = Actual(
         indicator=indicator,
-        year=entry.year,
-        quarter=entry.quarter,
+        **fields,
         value=None if stage else entry.value,
         stage=stage,
         source=entry.source.strip(),
@@ -191,7 +208,13 @@ def actual_update(
         raise Invalid({"reason": [_("Changing an approved value needs a reason.")]})
     stage = _validate(
         actual.indicator,
-        Entry(**{**entry.__dict__, "year": actual.year, "quarter": actual.quarter}),
+        Entry.of(
+            actual.period,
+            value=entry.value,
+            stage=entry.stage,
+            source=entry.source,
+            note=entry.note,
+        ),
     )
     actual.value, actual.stage = (None, stage) if stage else (entry.value, None)
     actual.source, actual.note = entry.source.strip(), entry.note.strip()

@@ -1,11 +1,15 @@
-"""Writes of a plan: loading a checked plan file in place, in one transaction."""
+"""Writes of a plan: loading a checked plan file in place, in one transaction; and the preview
+of such a load (the same load, rolled back), listing what it would add, change and leave."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Model, ProtectedError
+from django.db.models import Field, Model, ProtectedError
 from django.utils.translation import gettext as _
 
+from indicators.domain import targets as target_forms
+from indicators.domain.formatting import plain
 from indicators.models import (
     Department,
     Dimension,
@@ -38,27 +42,139 @@ class LoadReport:
         return bool(self.created or self.updated or self.deleted)
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    """One field a load would change, its values as shown to people."""
+
+    name: str  # the field's name, e.g. "text"
+    label: str  # its verbose name, e.g. "target as printed"
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """One row a load would add, change, leave alone or delete."""
+
+    kind: str  # the model's name, e.g. "indicator"
+    model: str  # its verbose name, for headings
+    label: str  # the row as people know it (its natural key)
+    fields: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class QualitativeTarget:
+    """A target read as `qualitative` (a phrase without a number), for a person to confirm."""
+
+    code: str
+    name: str
+    year: int
+    text: str
+
+
+@dataclass
+class PlanChanges:
+    """What loading a plan file would do, row by row, before anything is written."""
+
+    slug: str
+    name: str
+    region: str
+    new_plan: bool
+    report: LoadReport  # the counts the load would report
+    added: list[RowChange] = field(default_factory=list)
+    changed: list[RowChange] = field(default_factory=list)
+    unchanged: list[RowChange] = field(default_factory=list)
+    deleted: list[RowChange] = field(default_factory=list)
+    qualitative: list[QualitativeTarget] = field(default_factory=list)
+    derived_codes: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # the models' names, in the load's order
+
+    @property
+    def summary(self) -> list[dict]:
+        """Per model, in the order of the load: how many rows are added, changed, unchanged
+        and deleted."""
+        outcomes = ("added", "changed", "unchanged", "deleted")
+        rows = {kind: {"kind": kind, **dict.fromkeys(outcomes, 0)} for kind in self.kinds}
+        for outcome in outcomes:
+            for row in getattr(self, outcome):
+                rows[row.kind]["model"] = row.model
+                rows[row.kind][outcome] += 1
+        return list(rows.values())
+
+    @property
+    def added_groups(self) -> list[tuple[str, list[RowChange]]]:
+        return _grouped(self.added)
+
+    @property
+    def unchanged_groups(self) -> list[tuple[str, list[RowChange]]]:
+        return _grouped(self.unchanged)
+
+
+def _grouped(rows: list[RowChange]) -> list[tuple[str, list[RowChange]]]:
+    """Rows by model (their verbose name), models in the order the load meets them."""
+    groups: dict[str, list[RowChange]] = {}
+    for row in rows:
+        groups.setdefault(row.model, []).append(row)
+    return list(groups.items())
+
+
 class _Sync:
-    """Create-or-update rows by natural key, counting what really changed.
+    """Create-or-update rows by natural key, counting what really changed; and, for a preview,
+    recording every row (added, changed with its old and new values, unchanged, deleted).
 
     Saving only changed fields keeps a second load of the same file a true no-op.
     """
 
-    def __init__(self):
+    def __init__(self, record: bool = False):
         self.report = LoadReport()
+        self.record = record
+        self.rows: dict[str, list[RowChange]] = {
+            "added": [],
+            "changed": [],
+            "unchanged": [],
+            "deleted": [],
+        }
+        self.kinds: dict[str, None] = {}  # the models met, in order (a set that keeps it)
+        # Orders as they were before `make_room` parked them: (model, pk) -> {field: value}.
+        self.parked: dict[tuple[type[Model], int], dict] = {}
 
     def row(self, model: type[Model], lookup: dict, values: dict) -> Model:
         obj = model.objects.filter(**lookup).first()
         if obj is None:
             self.report.created += 1
-            return model.objects.create(**lookup, **values)
+            obj = model.objects.create(**lookup, **values)
+            self._note("added", obj)
+            return obj
         changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        before = {name: self._before(obj, name) for name in changed}
         for name in changed:
             setattr(obj, name, values[name])
         if changed:
             obj.save(update_fields=changed)
             self.report.updated += 1
+        self._note("changed" if changed else "unchanged", obj, before)
         return obj
+
+    def _before(self, obj: Model, name: str):
+        return self.parked.get((type(obj), obj.pk), {}).get(name, getattr(obj, name))
+
+    def _note(self, outcome: str, obj: Model, before: dict | None = None) -> None:
+        if not self.record:
+            return
+        fields = tuple(
+            FieldChange(
+                name=name,
+                label=str(_field(obj, name).verbose_name),
+                old=_shown(_field(obj, name), old),
+                new=_shown(_field(obj, name), getattr(obj, name)),
+            )
+            for name, old in (before or {}).items()
+        )
+        meta = type(obj)._meta
+        self.kinds.setdefault(meta.model_name)
+        self.rows[outcome].append(
+            RowChange(meta.model_name, str(meta.verbose_name_plural), _label(obj), fields)
+        )
 
     def make_room(self, queryset, key: str, field: str, wanted: dict) -> None:
         """Park rows whose unique order changes out of the way before the real orders land.
@@ -67,13 +183,17 @@ class _Sync:
         parking values sit above any real order and below the small-integer limit.
         """
         rows = queryset.values_list("pk", key, field)
-        moving = [pk for pk, name, current in rows if wanted.get(name) != current]
-        for slot, pk in enumerate(moving):
+        moving = [(pk, current) for pk, name, current in rows if wanted.get(name) != current]
+        for slot, (pk, current) in enumerate(moving):
+            self.parked.setdefault((queryset.model, pk), {})[field] = current
             queryset.filter(pk=pk).update(**{field: 30_000 + slot})
 
     def prune(self, queryset, keep_ids: set) -> None:
         """Delete the rows of `queryset` that the file no longer holds."""
         stale = queryset.exclude(pk__in=keep_ids)
+        if self.record:
+            for obj in stale:
+                self._note("deleted", obj)
         try:
             self.report.deleted += stale.delete()[0]
         except ProtectedError as exc:
@@ -84,6 +204,35 @@ class _Sync:
             ) from exc
 
 
+def _field(obj: Model, name: str) -> Field:
+    return type(obj)._meta.get_field(name)
+
+
+def _label(obj: Model) -> str:
+    """A row as people know it: an indicator by its code and name, a stage with its
+    indicator (stage labels repeat), anything else as it prints itself."""
+    if isinstance(obj, Indicator):
+        return f"{obj.code} · {obj}"
+    if isinstance(obj, Stage):
+        return f"{obj.indicator} · {obj}"
+    return str(obj)
+
+
+def _shown(model_field: Field, value) -> str:
+    """A field's value as text for the preview ("" for none)."""
+    if value is None:
+        return ""
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
 @transaction.atomic
 def plan_load(*, data: PlanData) -> tuple[Plan, LoadReport]:
     """Create or update a plan from checked plan-file data, in place.
@@ -92,6 +241,43 @@ def plan_load(*, data: PlanData) -> tuple[Plan, LoadReport]:
     file makes the whole load fail and roll back.
     """
     sync = _Sync()
+    plan = _load(sync, data)
+    return plan, sync.report
+
+
+def plan_preview(*, data: PlanData) -> PlanChanges:
+    """What `plan_load` would do with this data, row by row, without writing anything: the
+    same load runs inside a transaction that is always rolled back. Also the targets read as
+    qualitative (for a person to confirm) and the indicator codes derived from row positions.
+
+    Raises ServiceError where the load would (an unknown region, a dropped row still in use).
+    """
+    sync = _Sync(record=True)
+    new_plan = not Plan.objects.filter(slug=data.slug).exists()
+    with transaction.atomic():
+        plan = _load(sync, data)
+        region = str(plan.region)
+        transaction.set_rollback(True)
+    return PlanChanges(
+        slug=data.slug,
+        name=data.name,
+        region=region,
+        new_plan=new_plan,
+        report=sync.report,
+        **sync.rows,
+        qualitative=[
+            QualitativeTarget(item.code, item.name, target.year, target.text)
+            for item in data.indicators
+            for target in item.targets
+            if target.form == target_forms.QUALITATIVE
+        ],
+        derived_codes=data.derived_codes,
+        kinds=list(sync.kinds),
+    )
+
+
+def _load(sync: _Sync, data: PlanData) -> Plan:
+    """The load itself, inside the caller's transaction."""
     region = _plan_region(data)
     plan = sync.row(
         Plan,
@@ -144,7 +330,7 @@ def plan_load(*, data: PlanData) -> tuple[Plan, LoadReport]:
     sync.prune(Project.objects.filter(plan=plan), project_ids)
     table = _table_responsibilities(sync, data, departments, indicators)
     _derive_responsibilities(sync, plan, table)
-    return plan, sync.report
+    return plan
 
 
 def _plan_region(data: PlanData) -> Region:

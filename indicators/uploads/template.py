@@ -59,10 +59,10 @@ class UploadRefused(Exception):
         super().__init__(message)
 
 
-def cell_meaning(indicator: Indicator, quarter: int | None) -> str:
+def cell_meaning(indicator: Indicator, period: periods.Period) -> str:
     """The entry form's wording (`meanings.meaning`); for a milestone, with the stages to
     choose from, since a cell cannot show the form's drop-down labels."""
-    text = meanings.meaning(indicator, quarter)
+    text = meanings.meaning(indicator, period)
     if indicator.kind == Kind.MILESTONE:
         stages = "/".join(stage.label for stage in indicator.stages.all())
         return _("%(meaning)s (choose: %(stages)s)") % {"meaning": text, "stages": stages}
@@ -111,7 +111,7 @@ def department_named(plan: Plan, name: str) -> Department | None:
 def reportable_periods(plan: Plan) -> list[tuple[int, int | None]]:
     """The plan's periods that are over, newest first: each year's whole-year figure, then its
     quarters from the fourth down."""
-    today, last = periods.today(), max([plan.baseline_year, *plan.milestone_years])
+    today, last = periods.today(), plan.last_year
     candidates = [
         (year, quarter)
         for year in range(last, plan.baseline_year - 1, -1)
@@ -136,7 +136,7 @@ def template_for(*, plan: Plan, department: Department, year: int, quarter: int 
     rows = [
         TemplateRow(
             indicator=indicator,
-            meaning=cell_meaning(indicator, quarter),
+            meaning=cell_meaning(indicator, periods.Period.of(year, quarter)),
             actual=by_period.get((indicator.pk, year, quarter)),
             previous=by_period.get((indicator.pk, *before)),
         )

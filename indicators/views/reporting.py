@@ -43,23 +43,21 @@ def my_reporting(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.CLERK, Role.ADMIN)
-def entry(request: HttpRequest, slug: str, code: str, year: int, quarter: int) -> HttpResponse:
+def entry(request: HttpRequest, slug: str, code: str, period: str) -> HttpResponse:
     indicator = reporting_selectors.entry_indicator(
         plan=access.plan_for(request.user, slug), code=code
     )
-    if indicator is None or quarter not in (0, 1, 2, 3, 4):
-        raise Http404
+    period = _own_period(indicator, period)
     if not access.reports(request.user, indicator):
         raise PermissionDenied
-    quarter = quarter or None  # 0 in the address is the whole year
-    actual = reporting_selectors.entry_actual(indicator, year, quarter)
-    form_args = {"indicator": indicator, "actual": actual, "quarter": quarter}
+    actual = reporting_selectors.entry_actual(indicator, period)
+    form_args = {"indicator": indicator, "actual": actual, "period": period}
     conflict = None
     if request.method == "POST":
         form = EntryForm(request.POST, request.FILES, **form_args)
         if form.is_valid():
             try:
-                saved = _save(request, form, indicator, actual, year, quarter)
+                saved = _save(request, form, indicator, actual, period)
             except actual_services.Invalid as exc:
                 form.add_service_errors(exc.errors)
             except actual_services.Conflict as exc:
@@ -71,19 +69,30 @@ def entry(request: HttpRequest, slug: str, code: str, year: int, quarter: int) -
                 return redirect("indicators:my-reporting")
     else:
         form = EntryForm(**form_args)
-    context = _entry_context(indicator, actual, year, quarter) | {
+    context = _entry_context(indicator, actual, period) | {
         "form": form,
         "conflict": conflict,
     }
     return render(request, "indicators/reporting/entry.html", context)
 
 
-def _save(request, form: EntryForm, indicator, actual: Actual | None, year, quarter) -> Actual:
+def _own_period(indicator, code: str) -> periods.Period:
+    """The period in the address: one of the indicator's own frequency, or the whole year;
+    anything else is no page (404)."""
+    try:
+        period = periods.parse_code(code)
+    except periods.PeriodError as exc:
+        raise Http404 from exc
+    if indicator is None or not (period.is_whole_year or period.frequency == indicator.frequency):
+        raise Http404
+    return period
+
+
+def _save(request, form: EntryForm, indicator, actual: Actual | None, period) -> Actual:
     """Create or change the value through the services; they raise on any refusal."""
     data = form.cleaned_data
-    entry = actual_services.Entry(
-        year=year,
-        quarter=quarter,
+    entry = actual_services.Entry.of(
+        period,
         value=data.get("value"),
         stage=data.get("stage") or None,
         source=data["source"],
@@ -115,28 +124,27 @@ def _save(request, form: EntryForm, indicator, actual: Actual | None, year, quar
 def _saved_message(actual: Actual) -> str:
     names = {
         "indicator": actual.indicator.printed_name,
-        "period": periods.period_label(actual.year, actual.quarter),
+        "period": actual.period.label(),
     }
     if actual.state == ActualState.SUBMITTED:
         return _("Submitted for review: %(indicator)s, %(period)s.") % names
     return _("Saved as a draft: %(indicator)s, %(period)s.") % names
 
 
-def _entry_context(indicator, actual: Actual | None, year: int, quarter: int | None) -> dict:
+def _entry_context(indicator, actual: Actual | None, period: periods.Period) -> dict:
     """What the page shows beside the form: the number's meaning and its neighbours."""
     plan = indicator.plan
     return {
         "plan": plan,
         "indicator": indicator,
         "actual": actual,
-        "year": year,
-        "quarter": quarter,
-        "period": periods.period_label(year, quarter),
-        "meaning": meaning(indicator, quarter),
+        "year": period.year,
+        "period": period.label(),
+        "meaning": meaning(indicator, period),
         "unit": display_unit(indicator),
-        "deadline": periods.deadline(year, quarter, plan.deadline_days),
-        "previous": reporting_selectors.previous_figure(indicator, year, quarter),
-        "target": reporting_selectors.next_target(indicator, year),
+        "deadline": period.deadline(plan.deadline_days, plan.annual_deadline),
+        "previous": reporting_selectors.previous_figure(indicator, period),
+        "target": reporting_selectors.next_target(indicator, period.year),
         "departments": plan_selectors.reporting_departments(indicator),
         "read_only": actual is not None and actual.state == ActualState.SUBMITTED,
         "attachment_name": os.path.basename(actual.attachment.name) if actual else "",

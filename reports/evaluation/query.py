@@ -26,7 +26,7 @@ class Query:
 def plan_years(plan: Plan) -> range:
     """The years the plan runs: from its baseline year to its last milestone year (the range
     the progress API accepts)."""
-    return range(plan.baseline_year, max([plan.baseline_year, *plan.milestone_years]) + 1)
+    return range(plan.baseline_year, plan.last_year + 1)
 
 
 def parse_query(plan: Plan, year, quarter=None, as_of=None) -> Query:
