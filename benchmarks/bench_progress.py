@@ -51,10 +51,11 @@ def build(indicators: int):
 def computation(plan) -> Callable[[], object]:
     """(a) The engine for one period: the rows and the three summaries."""
 
+    from indicators.domain.periods import Period
     from indicators.selectors import progress as progress_selectors
 
     def run():
-        rows = progress_selectors.progress_rows(plan=plan, year=YEAR, quarter=QUARTER)
+        rows = progress_selectors.progress_rows(plan=plan, period=Period.of(YEAR, QUARTER))
         progress_selectors.status_counts(rows)
         progress_selectors.counts_by_dimension(rows)
         progress_selectors.counts_by_lead(rows)

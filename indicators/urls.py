@@ -10,6 +10,7 @@ from indicators.views import upload as upload_views
 app_name = "indicators"
 urlpatterns = [
     path("plans/<slug:slug>/indicators/", plan_views.indicator_table, name="indicator-table"),
+    path("plans/<slug:slug>/plan.xlsx", plan_views.plan_workbook, name="plan-workbook"),
     path("plans/<slug:slug>/tasks/", plan_views.task_list, name="task-list"),
     # Administrators: upload a plan file, preview what loading it changes, confirm.
     path("plans/upload/", plan_upload_views.plan_upload, name="plan-upload"),

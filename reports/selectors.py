@@ -96,9 +96,7 @@ def completeness(*, plan: Plan, year: int, today: date) -> list:
     """`review_selectors.completeness` for a year in which values are owed; [] before the first
     reporting year (the baseline year's figures are not owed quarterly) and for a year with no
     ended quarter yet. 3 queries or none."""
-    if year < plan.first_year or not review_selectors.ended_quarters(
-        year, today
-    ):
+    if year < plan.first_year or not review_selectors.ended_quarters(year, today):
         return []
     return review_selectors.completeness(plan=plan, year=year, today=today)
 

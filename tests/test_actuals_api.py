@@ -170,7 +170,9 @@ def test_create_returns_the_new_draft(clerk_kgj):
         "unit": "家",
         "kind": "level",
         "year": 2026,
+        "month": None,
         "quarter": 3,
+        "half": None,
         "period": "2026年第3季度",
         "value": "3",
         "stage": None,
@@ -275,9 +277,16 @@ def test_second_value_for_the_same_period(clerk_kgj, enterprises):
 
 def test_missing_period_fields_are_required(clerk_kgj):
     data = body()
-    del data["quarter"]  # null means the whole year; leaving it out is a mistake
+    del data["year"]  # without month, quarter or half a period is the whole year; not so a year
     response = client_for(clerk_kgj).post(URL, data, format="json")
-    assert (response.status_code, set(response.json())) == (400, {"quarter"})
+    assert (response.status_code, set(response.json())) == (400, {"year"})
+
+
+def test_two_kinds_of_period_are_refused(clerk_kgj):
+    data = body() | {"month": 9}
+    response = client_for(clerk_kgj).post(URL, data, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"period": ["月份、季度、半年最多填写一项。"]}
 
 
 # --- changing a value ------------------------------------------------------------------------
@@ -487,8 +496,8 @@ def test_list_in_plan_order_then_period(stored, reviewer):
         (f"?plan={PLAN_SLUG}", ["ecommerce", "whole_2025", "q2", "q3", "employment"]),
         ("?year=2026&quarter=3", ["ecommerce", "q3", "employment"]),
         ("?year=2025", ["whole_2025"]),
-        ("?quarter=0", ["whole_2025"]),
-        ("?quarter=2", ["q2"]),
+        ("?year=2025&quarter=0", ["whole_2025"]),
+        ("?year=2026&quarter=2", ["q2"]),
         ("?department=县人社局", ["employment"]),
         ("?department=县科工局&state=approved", ["whole_2025", "q2"]),
         ("?state=submitted", ["ecommerce"]),
@@ -505,9 +514,11 @@ def test_list_filters(stored, reviewer, query, expected):
     [
         ("?year=abc", "year", "年份须为数字，例如 2026。"),
         ("?year=0", "year", "年份须为数字，例如 2026。"),
-        ("?quarter=5", "quarter", "季度须为 1 至 4，全年数值请用 0。"),
-        ("?quarter=year", "quarter", "季度须为 1 至 4，全年数值请用 0。"),
-        ("?quarter=-1", "quarter", "季度须为 1 至 4，全年数值请用 0。"),
+        ("?year=2026&quarter=5", "quarter", "季度须为 1 至 4，全年数值请用 0。"),
+        ("?year=2026&quarter=year", "quarter", "季度须为 1 至 4，全年数值请用 0。"),
+        ("?year=2026&quarter=-1", "quarter", "季度须为 1 至 4，全年数值请用 0。"),
+        ("?quarter=2", "year", "年份须为数字，例如 2026。"),
+        ("?year=2026&month=13", "month", "月份须为1至12。"),
         (
             "?state=deleted",
             "state",

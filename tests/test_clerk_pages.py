@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from indicators.domain.periods import Period
 from indicators.models import Actual, Department, Indicator
 from indicators.selectors import progress as progress_selectors
 from indicators.services.actuals import (
@@ -338,7 +339,7 @@ def test_correcting_an_approved_value_needs_a_reason_and_keeps_it_in_force(
     kgj.post(url, form("4", action="submit", version=actual.version, reason="统计局更正"))
     actual.refresh_from_db()
     assert (actual.state, actual.value, actual.approved_value) == ("submitted", D(4), D(3))
-    rows = progress_selectors.progress_rows(plan=plan, year=2026, quarter=3)
+    rows = progress_selectors.progress_rows(plan=plan, period=Period.of(2026, 3))
     row = next(r for r in rows if r.indicator.code == "above_scale_enterprises")
     assert row.progress.value == D(3)  # the approved figure stays in force
 

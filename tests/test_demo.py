@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 
 from indicators import access
 from indicators.domain import progress
+from indicators.domain.periods import Period
 from indicators.models import Actual, Indicator, Responsibility, Stage, Target
 from indicators.selectors import history as history_selectors
 from indicators.selectors import progress as progress_selectors
@@ -78,7 +79,7 @@ def test_seed_enters_approved_demo_values_with_history(plan):
 
 def test_seed_covers_every_status_possible_at_2026_q3(plan):
     run("seed_demo")
-    rows = progress_selectors.progress_rows(plan=plan, year=2026, quarter=3)
+    rows = progress_selectors.progress_rows(plan=plan, period=Period.of(2026, 3))
     assert {row.progress.status for row in rows} == STATUSES_AT_2026_Q3
     flags = {flag for row in rows for flag in row.progress.flags}
     assert {progress.CHECK_DATA, progress.BASELINE_MISSING} <= flags

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from indicators.domain.periods import Period
 from indicators.domain.statuses import STATUS_COLOURS, STATUS_LABELS, STATUS_ORDER
 from indicators.models import Actual, Indicator, Plan
 from indicators.selectors import progress as progress_selectors
@@ -238,7 +239,7 @@ def test_status_cells_are_filled_in_the_status_colour(demo, analyst_client):
 
 def test_summary_sheets_count_every_indicator_with_a_chart(demo, analyst_client):
     wb = open_workbook(analyst_client.get(XLSX + "?quarter=3"))
-    rows = progress_selectors.progress_rows(plan=demo, year=2026, quarter=3)
+    rows = progress_selectors.progress_rows(plan=demo, period=Period.of(2026, 3))
     for name, groups in (
         ("分维度汇总", progress_selectors.counts_by_dimension(rows)),
         ("分部门汇总", progress_selectors.counts_by_lead(rows)),
@@ -308,7 +309,7 @@ def test_no_email_addresses_or_internal_ids(demo, analyst_client, clerk_kgj, rev
 
 def test_summary_sheet_is_the_written_summary(demo, analyst_client):
     ws = open_workbook(analyst_client.get(XLSX + "?quarter=3"))["评估摘要"]
-    rows = progress_selectors.progress_rows(plan=demo, year=2026, quarter=3)
+    rows = progress_selectors.progress_rows(plan=demo, period=Period.of(2026, 3))
     paragraphs = wording.evaluation_summary(rows, demo, 2026, 3)
     assert [c.value for c in ws["A"][3:]] == paragraphs
     assert ws["A1"].value == (

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from indicators.domain.periods import Period
 from indicators.models import Actual, ActualState, Assignment, Plan
 from indicators.selectors.progress import progress_rows
 from tests.conftest import PLAN_FILE
@@ -34,7 +35,7 @@ def approve(plan, user, code, year, quarter, value):
 
 
 def statuses(plan, year, quarter=None):
-    rows = progress_rows(plan=plan, year=year, quarter=quarter)
+    rows = progress_rows(plan=plan, period=Period.of(year, quarter))
     return {row.indicator.code: row for row in rows}
 
 

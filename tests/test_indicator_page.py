@@ -116,7 +116,7 @@ def test_every_indicator_evaluates_as_in_progress_rows(plan, values, include_pen
                   for code in plan.indicators.values_list("code", flat=True)}  # fmt: skip
     for year, quarter in PERIODS:
         rows = progress_selectors.progress_rows(
-            plan=plan, year=year, quarter=quarter, include_pending=include_pending
+            plan=plan, period=Period.of(year, quarter), include_pending=include_pending
         )
         for row in rows:
             indicator = indicators[row.indicator.code]

@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from indicators.domain import progress as p
+from indicators.domain.periods import Period
 from indicators.selectors import progress as progress_selectors
 from indicators.selectors.progress import ProgressRow
 from indicators.services.demo import demo_seed
@@ -149,7 +150,7 @@ def test_demo_summary_is_all_chinese(plan, year, quarter):
     """Every sentence is translated: take out the indicator and department names, and no
     Latin letter is left."""
     demo_seed(plan=plan)
-    rows = progress_selectors.progress_rows(plan=plan, year=year, quarter=quarter)
+    rows = progress_selectors.progress_rows(plan=plan, period=Period.of(year, quarter))
     paragraphs = wording.evaluation_summary(rows, plan, year, quarter)
     names = sorted({r.indicator.name for r in rows}, key=len, reverse=True)
     for paragraph in paragraphs:

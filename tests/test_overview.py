@@ -14,6 +14,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 
+from indicators.domain.periods import Period
 from indicators.models import Actual, Dimension, Indicator, Stage
 from indicators.services.actuals import Entry, actual_approve, actual_create
 from reports import wording
@@ -358,7 +359,7 @@ def test_overview_shows_the_evaluation_summary_and_export_links(client, plan, an
     html = client.get(f"/plans/{plan.slug}/?year=2026&quarter=3").content.decode()
     from indicators.selectors import progress as engine
 
-    rows = engine.progress_rows(plan=plan, year=2026, quarter=3)
+    rows = engine.progress_rows(plan=plan, period=Period.of(2026, 3))
     for paragraph in wording.evaluation_summary(rows, plan, 2026, 3):
         assert html_escape(paragraph) in html
     assert f"/reports/{plan.slug}/evaluation/2026.xlsx?quarter=3" in html

@@ -70,7 +70,7 @@ def test_worked_examples_of_domain_md(api, clerk_kgj):
 def test_shape_and_plan_order(api):
     body = api.get(URL, {"year": 2026, "quarter": 3}).json()
     assert body["plan"] == PLAN_SLUG
-    assert body["period"] == {"year": 2026, "quarter": 3}
+    assert body["period"] == {"year": 2026, "month": None, "quarter": 3, "half": None}
     assert body["t"] == 2025.75
     assert [row["code"] for row in body["indicators"]][:3] == [
         "gross_output", "gdp_share", "above_scale_output_share",

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from indicators import access
+from indicators.domain.periods import Period
 from indicators.models import Actual, Indicator
 from indicators.selectors import history as history_selectors
 from indicators.selectors import plans as plan_selectors
@@ -149,7 +150,7 @@ def test_progress_as_of_a_past_moment(clerk_kgj, reviewer, enterprises, plan):
     actual_approve(user=reviewer, actual=actual)
 
     def figure(**kw):
-        rows = progress_selectors.progress_rows(plan=plan, year=2026, quarter=3, **kw)
+        rows = progress_selectors.progress_rows(plan=plan, period=Period.of(2026, 3), **kw)
         return next(r.progress.value for r in rows if r.indicator.code == enterprises.code)
 
     assert figure() == D(4)

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from indicators.domain.periods import Period
 from indicators.models import Actual, Department, Indicator
 from indicators.selectors import progress as progress_selectors
 from indicators.services.actuals import (
@@ -413,7 +414,9 @@ def test_a_value_no_longer_waiting_is_refused(reviewer_client, clerk_kgj, review
 
 def test_approved_value_stays_in_force_during_a_correction(reviewer_client, clerk_kgj, reviewer):
     def shown() -> D:
-        rows = progress_selectors.progress_rows(plan=actual.indicator.plan, year=2026, quarter=3)
+        rows = progress_selectors.progress_rows(
+            plan=actual.indicator.plan, period=Period.of(2026, 3)
+        )
         return next(r.progress.value for r in rows if r.indicator.code == "above_scale_enterprises")
 
     actual = approved(clerk_kgj, reviewer, "above_scale_enterprises", value="3")

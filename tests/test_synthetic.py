@@ -5,6 +5,7 @@ from itertools import pairwise
 import pytest
 from django.db.models import F
 
+from indicators.domain.periods import Period
 from indicators.models import Actual, ActualState
 from indicators.selectors import progress as progress_selectors
 from tests.factories import SOURCE, add_quarterly_actuals, make_synthetic_plan
@@ -69,7 +70,7 @@ def test_rates_are_percentages_and_zero_events_mostly_zero(synthetic):
 
 def test_progress_rows_see_the_actuals(synthetic):
     plan, _count = synthetic
-    rows = progress_selectors.progress_rows(plan=plan, year=2027, quarter=3)
+    rows = progress_selectors.progress_rows(plan=plan, period=Period.of(2027, 3))
     assert len(rows) == 12
     statuses = {row.progress.status for row in rows}
     assert statuses != {"no_data"}

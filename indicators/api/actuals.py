@@ -6,8 +6,9 @@ presents the result. Who may *see* a value is `access.actuals_visible_to` (a val
 may not see is 404); who may *act* is the services' rule (403), checked by role before the
 body is read so that a wrong role gets 403 whatever it sends.
 
-Filters of the list: `plan` (slug), `year`, `quarter` (1–4, or 0 for whole-year figures, as
-in the entry page's URL), `department` (name of the reporting department), `state`.
+Filters of the list: `plan` (slug), `year` (every value of that year), or a period: `year`
+and one of `month`, `quarter`, `half` (`quarter=0`: the whole-year figures), read by the one
+parser `periods.parse_period`; `department` (name of the reporting department), `state`.
 """
 
 from django.db.models import F, QuerySet
@@ -23,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from indicators import access
-from indicators.api.serializers import PlainDecimalField
+from indicators.api.serializers import PeriodFields, PlainDecimalField
 from indicators.domain import periods
 from indicators.models import Actual, ActualState, Department, Indicator, Plan, Role
 from indicators.selectors import history as history_selectors
@@ -32,7 +33,7 @@ from indicators.services import actuals as actual_services
 
 REPORTERS = (Role.CLERK, Role.ADMIN)
 REVIEWERS = (Role.REVIEWER, Role.ADMIN)
-WHOLE_YEAR = 0  # `?quarter=0` asks for whole-year figures (quarter NULL)
+PERIOD_PARAMS = ("month", "quarter", "half")
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -126,22 +127,23 @@ def actual_list(user, filters: dict) -> QuerySet[Actual]:
     actuals = with_related(access.actuals_visible_to(user))
     if "plan" in filters:
         actuals = actuals.filter(indicator__plan=filters["plan"])
-    if "year" in filters:
+    if "period" in filters:
+        period = filters["period"]
+        actuals = actuals.filter(year=period.year, **period.fields)
+    elif "year" in filters:
         actuals = actuals.filter(year=filters["year"])
-    if "quarter" in filters:
-        quarter = filters["quarter"]
-        actuals = (
-            actuals.filter(quarter__isnull=True)
-            if quarter == WHOLE_YEAR
-            else actuals.filter(quarter=quarter)
-        )
     if "department" in filters:
         reported = plan_selectors.indicators_reported_by(filters["department"]).values("pk")
         actuals = actuals.filter(indicator__in=reported)
     if "state" in filters:
         actuals = actuals.filter(state=filters["state"])
     return actuals.order_by(
-        "indicator__plan__slug", "indicator__order", "year", F("quarter").asc(nulls_last=True)
+        "indicator__plan__slug",
+        "indicator__order",
+        "year",
+        F("month").asc(nulls_last=True),
+        F("quarter").asc(nulls_last=True),
+        F("half").asc(nulls_last=True),
     )
 
 
@@ -158,7 +160,9 @@ class ActualSerializer(serializers.Serializer):
     unit = serializers.CharField(source="indicator.unit")
     kind = serializers.CharField(source="indicator.kind")
     year = serializers.IntegerField()
+    month = serializers.IntegerField(allow_null=True)
     quarter = serializers.IntegerField(allow_null=True)
+    half = serializers.IntegerField(allow_null=True)
     period = serializers.SerializerMethodField()
     value = PlainDecimalField()
     stage = serializers.CharField(source="stage.label", default=None)
@@ -182,7 +186,7 @@ class ActualSerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField()
 
     def get_period(self, actual) -> str:
-        return periods.period_label(actual.year, actual.quarter)
+        return actual.period.label()
 
     def get_attachment(self, actual) -> str | None:
         # The page route serves it, with the same visibility rule.
@@ -207,13 +211,12 @@ class EntryFields(serializers.Serializer):
     submit = serializers.BooleanField(required=False, default=False)
 
 
-class CreateSerializer(EntryFields):
+class CreateSerializer(EntryFields, PeriodFields):
     plan = serializers.SlugField()
     indicator = serializers.SlugField()
-    year = serializers.IntegerField(min_value=1, max_value=9999)
-    quarter = serializers.IntegerField(allow_null=True, min_value=1, max_value=4)
 
     def validate(self, data: dict) -> dict:
+        data = super().validate(data)
         plan = plan_named(self.context["user"], data["plan"])
         if plan is None:
             raise serializers.ValidationError(
@@ -228,9 +231,8 @@ class CreateSerializer(EntryFields):
 
     def entry(self) -> actual_services.Entry:
         data = self.validated_data
-        return actual_services.Entry(
-            year=data["year"],
-            quarter=data["quarter"],
+        return actual_services.Entry.of(
+            data["period"],
             value=data.get("value"),
             stage=data.get("stage") or None,
             source=data.get("source", ""),
@@ -246,9 +248,8 @@ class ChangeSerializer(EntryFields):
         """The change merged into the current working copy: fields not sent keep their values."""
         data = self.validated_data
         current_stage = actual.stage.label if actual.stage else None
-        return actual_services.Entry(
-            year=actual.year,
-            quarter=actual.quarter,
+        return actual_services.Entry.of(
+            actual.period,
             value=data.get("value", actual.value),
             stage=data.get("stage", current_stage) or None,
             source=data.get("source", actual.source),
@@ -280,14 +281,9 @@ class ListQuerySerializer(serializers.Serializer):
         max_value=9999,
         error_messages=_message(gettext_lazy("The year must be a number such as 2026.")),
     )
-    quarter = serializers.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=4,
-        error_messages=_message(
-            gettext_lazy("The quarter must be 1 to 4, or 0 for whole-year figures.")
-        ),
-    )
+    month = serializers.CharField(required=False)
+    quarter = serializers.CharField(required=False)
+    half = serializers.CharField(required=False)
     department = serializers.CharField(required=False)
     state = serializers.ChoiceField(
         required=False,
@@ -306,7 +302,13 @@ class ListQuerySerializer(serializers.Serializer):
         return plan
 
     def validate(self, data: dict) -> dict:
-        """The department is looked up within the plan's region (or the user's regions)."""
+        """A period when one of month, quarter, half is given (the one parser's messages);
+        the department is looked up within the plan's region (or the user's regions)."""
+        if any(name in data for name in PERIOD_PARAMS):
+            try:
+                data["period"] = periods.parse_period(data)
+            except periods.PeriodError as exc:
+                raise serializers.ValidationError({exc.field: [exc.message]}) from exc
         if "department" in data:
             data["department"] = self._department(data["department"], data.get("plan"))
         return data

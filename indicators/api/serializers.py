@@ -3,9 +3,8 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from indicators.domain import statuses
+from indicators.domain import periods, statuses
 from indicators.domain.formatting import plain, rounded
-from indicators.domain.periods import Period
 from indicators.selectors import progress as progress_selectors
 from indicators.selectors.plans import departments_by_role
 
@@ -127,22 +126,40 @@ class DepartmentSerializer(serializers.Serializer):
     region = serializers.CharField(source="region.code")
 
 
-class PeriodQuerySerializer(serializers.Serializer):
-    """The period asked for: a year of the plan, optionally a quarter, optionally pending values."""
+class PeriodFields(serializers.Serializer):
+    """A period as the API writes it: `year` and at most one of `month`, `quarter`, `half`
+    (none: the whole year; `quarter=0` too). Read by the one parser, `periods.parse_period`,
+    so the API answers with the same messages as the pages and the upload."""
 
-    year = serializers.IntegerField()
-    quarter = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=4)
+    year = serializers.CharField(required=False, allow_blank=True)
+    month = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    quarter = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    half = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+    def validate(self, data: dict) -> dict:
+        data = super().validate(data)
+        try:
+            data["period"] = periods.parse_period(data)
+        except periods.PeriodError as exc:
+            raise serializers.ValidationError({exc.field: [exc.message]}) from exc
+        return data
+
+
+class PeriodQuerySerializer(PeriodFields):
+    """The period asked for: a year of the plan and at most one of month, quarter, half,
+    optionally with pending values."""
+
     include_pending = serializers.BooleanField(required=False, default=False)
 
-    def validate_year(self, year: int) -> int:
-        plan = self.context["plan"]
-        last = plan.last_year
-        if not plan.baseline_year <= year <= last:
+    def validate(self, data: dict) -> dict:
+        data = super().validate(data)
+        plan, year = self.context["plan"], data["period"].year
+        if not plan.baseline_year <= year <= plan.last_year:
             raise serializers.ValidationError(
-                _("The plan runs from %(first)s to %(last)s.")
-                % {"first": plan.baseline_year, "last": last}
-            )
-        return year
+                {"year": [_("The plan runs from %(first)s to %(last)s.")
+                          % {"first": plan.baseline_year, "last": plan.last_year}]}
+            )  # fmt: skip
+        return data
 
 
 class ProgressRowSerializer(serializers.Serializer):
@@ -184,14 +201,14 @@ class ProgressRowSerializer(serializers.Serializer):
         }
 
 
-def progress_payload(plan, period: dict, rows: list) -> dict:
+def progress_payload(plan, query: dict, rows: list) -> dict:
     """The progress API's body: the rows in plan order and their status counts."""
-    year, quarter = period["year"], period.get("quarter")
+    period = query["period"]
     return {
         "plan": plan.slug,
-        "period": {"year": year, "quarter": quarter},
-        "include_pending": period["include_pending"],
-        "t": float(Period.of(year, quarter).t),
+        "period": {"year": period.year, **period.fields},
+        "include_pending": query["include_pending"],
+        "t": float(period.t),
         "indicators": ProgressRowSerializer(rows, many=True).data,
         "summary": progress_selectors.status_counts(rows),
         "by_dimension": progress_selectors.counts_by_dimension(rows),

@@ -49,11 +49,8 @@ class ProgressApi(APIView):
         plan = access.plan_for(request.user, slug)
         query = serializers.PeriodQuerySerializer(data=request.query_params, context={"plan": plan})
         query.is_valid(raise_exception=True)
-        period = query.validated_data
+        data = query.validated_data
         rows = progress_selectors.progress_rows(
-            plan=plan,
-            year=period["year"],
-            quarter=period.get("quarter"),
-            include_pending=period["include_pending"],
+            plan=plan, period=data["period"], include_pending=data["include_pending"]
         )
-        return Response(serializers.progress_payload(plan, period, rows))
+        return Response(serializers.progress_payload(plan, data, rows))

@@ -304,13 +304,13 @@ def _reference_value(recorded: Recorded, period: periods.Period) -> Decimal | No
 def progress_rows(
     *,
     plan: Plan,
-    year: int,
-    quarter: int | None = None,
+    period: periods.Period,
     include_pending: bool = False,
     as_of=None,
 ) -> list[ProgressRow]:
-    """Every indicator of the plan, in plan order, evaluated for the period (as the values
-    stood at `as_of`, a datetime, when given).
+    """Every indicator of the plan, in plan order, evaluated on a page for the period (as the
+    values stood at `as_of`, a datetime, when given): each shows its own latest period ended
+    by then (§10).
 
     Queries: 4 for the plan's parts (6 when a target is assigned or judged) and 1 for the
     entries, whatever the plan's size.
@@ -318,13 +318,12 @@ def progress_rows(
     parts = _plan_parts(plan)
     entries = actual_entries(
         plan=plan,
-        year=year,
+        year=period.year,
         include_pending=include_pending,
         as_of=as_of,
         earlier=parts.forms(COMPOUND),
     )
     kinds = {indicator.pk: indicator.kind for indicator in parts.indicators}
-    period = periods.Period.of(year, quarter)
     rows = []
     for indicator in parts.indicators:
         targets = parts.targets[indicator.pk]

@@ -1,11 +1,17 @@
 """Pages. Thin: parse the request, call a selector, render."""
 
+from io import BytesIO
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 
 from indicators import access
 from indicators.access import role_required
+from indicators.planbook import write_workbook
 from indicators.selectors import plans as plan_selectors
+from indicators.selectors.planbook import plan_raw
+from indicators.uploads.template import XLSX_TYPE
 
 
 @role_required()
@@ -26,6 +32,19 @@ def indicator_table(request: HttpRequest, slug: str) -> HttpResponse:
     plan = access.plan_for(request.user, slug)
     table = plan_selectors.indicator_table(plan=plan)
     return render(request, "indicators/indicator_table.html", {"plan": plan, **table})
+
+
+@role_required()
+def plan_workbook(request: HttpRequest, slug: str) -> HttpResponse:
+    """The plan as its plan workbook (the layout load_plan reads), for anyone who sees it."""
+    plan = access.plan_for(request.user, slug)
+    content = BytesIO()
+    write_workbook(plan_raw(plan)).save(content)
+    response = HttpResponse(content.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{plan.slug}.xlsx"
+    )
+    return response
 
 
 @role_required()

@@ -105,7 +105,7 @@ def evaluation(*, plan: Plan, query: Query) -> Evaluation:
     """Everything the workbook shows, as plain rows (11 queries; see the module docstring)."""
     moment = end_of_day(query.as_of) if query.as_of else None
     rows = progress_selectors.progress_rows(
-        plan=plan, year=query.year, quarter=query.quarter, as_of=moment
+        plan=plan, period=Period.of(query.year, query.quarter), as_of=moment
     )
     targets = table_targets(plan)
     years = tuple(sorted({year for per_year in targets.values() for year in per_year}))

@@ -31,8 +31,7 @@ def _period(request: HttpRequest, plan: Plan) -> forms.Period:
 def _rows(plan: Plan, period: forms.Period) -> list[progress_selectors.ProgressRow]:
     return progress_selectors.progress_rows(
         plan=plan,
-        year=period.year,
-        quarter=period.quarter,
+        period=periods.Period.of(period.year, period.quarter),
         include_pending=period.include_pending,
     )
 
