@@ -786,10 +786,9 @@ class _Reader:
             elif found is not None:
                 seen.add(found)
                 p, t, k = found
-                projects[p]["tasks"][t]["indicators"][k]["clause"] = cells["clause"].text
-                self.where[("projects", p, "tasks", t, "indicators", k, "clause")] = cells[
-                    "clause"
-                ].ref
+                clause = cells["clause"]
+                projects[p]["tasks"][t]["indicators"][k]["clause"] = clause.text
+                self.where[("projects", p, "tasks", t, "indicators", k, "clause")] = clause.ref
 
     def linked(self, cells: dict, projects: list[dict], tasks: dict, positions: dict):
         """(project, task, link) positions of a 关联条款 row; None when it names none."""

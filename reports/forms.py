@@ -20,8 +20,6 @@ from indicators.domain import periods
 from indicators.models import Plan
 from reports.selectors import plan_years
 
-WHOLE_YEAR = 0  # the `quarter` parameter for the whole year, as on the reporting pages
-
 
 @dataclass(frozen=True)
 class Period:
@@ -36,7 +34,7 @@ class Period:
 
     def params(self) -> dict[str, str]:
         """The period as query parameters, to keep it on links between the dashboards."""
-        params = {"year": str(self.year), "quarter": str(self.quarter or WHOLE_YEAR)}
+        params = {"year": str(self.year), "quarter": str(self.quarter or periods.WHOLE_YEAR)}
         if self.include_pending:
             params["pending"] = "1"
         return params
@@ -49,7 +47,7 @@ class Period:
 def quarter_choices() -> list[tuple[int, str]]:
     """The period selector's quarters: the whole year first, then Q1–Q4."""
     quarters = [(q, _("Q%(quarter)s") % {"quarter": q}) for q in range(1, 5)]
-    return [(WHOLE_YEAR, _("Whole year")), *quarters]
+    return [(periods.WHOLE_YEAR, _("Whole year")), *quarters]
 
 
 def period_from_params(
@@ -58,24 +56,25 @@ def period_from_params(
     """Read the period from query parameters (see the module docstring); `default` gives the
     default (year, quarter) and is called only when it is needed."""
     raw_year = (params.get("year") or "").strip()
-    raw_quarter = (params.get("quarter") or "").strip()
     raw_pending = (params.get("pending") or "").strip()
     errors = []
     years = plan_years(plan)
     pending = raw_pending == "1"
     if raw_pending not in ("", "0", "1"):
         errors.append(_("The include-pending switch is 1 (on) or 0 (off); it is off."))
-    quarter_ok = raw_quarter in ("", *map(str, range(5)))
-    if not quarter_ok:
-        errors.append(_("Choose a quarter from 1 to 4, or the whole year."))
-    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
-    if raw_year and not (raw_year.isascii() and raw_year.isdigit() and int(raw_year) in years):
-        errors.append(
-            _("Choose a year from %(first)s to %(last)s.") % {"first": years[0], "last": years[-1]}
-        )
-    elif raw_year and quarter_ok:
-        quarter = int(raw_quarter or WHOLE_YEAR) or None
-        return Period(int(raw_year), quarter, pending, tuple(errors))
+    if raw_year:
+        # The one period parser (its messages); a page shows a year or one of its quarters.
+        try:
+            period = periods.parse_period({"year": raw_year, "quarter": params.get("quarter")})
+        except periods.PeriodError as exc:
+            errors.append(exc.message)
+        else:
+            if period.year in years:
+                return Period(period.year, period.quarter, pending, tuple(errors))
+            errors.append(
+                _("Choose a year from %(first)s to %(last)s.")
+                % {"first": years[0], "last": years[-1]}
+            )
     year, quarter = default()
     if errors:
         errors.append(_("Showing %(period)s.") % {"period": periods.period_label(year, quarter)})

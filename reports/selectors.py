@@ -94,9 +94,9 @@ def department_get(departments: dict[str, Department], *, pk: int) -> Department
 
 def completeness(*, plan: Plan, year: int, today: date) -> list:
     """`review_selectors.completeness` for a year in which values are owed; [] before the first
-    reporting year (the baseline year's figures are not owed quarterly) and for a year with no
-    ended quarter yet. 3 queries or none."""
-    if year < plan.first_year or not review_selectors.ended_quarters(year, today):
+    tracked year (the baseline year's figures are not owed period by period) and for a year
+    that has not begun. 3 queries or none."""
+    if year < plan.first_year or year > today.year:
         return []
     return review_selectors.completeness(plan=plan, year=year, today=today)
 
@@ -141,7 +141,7 @@ def department_tallies(periods: list, department: Department) -> list[dict]:
 @dataclass(frozen=True)
 class MissingValue:
     indicator: Indicator
-    label: str  # the quarter
+    label: str  # the period
     deadline: date
 
 
@@ -149,36 +149,32 @@ def department_missing(
     *, plan: Plan, department: Department, year: int, today: date
 ) -> list[MissingValue]:
     """The values the department reports (`plan_selectors.indicators_reported_by`, the rule of
-    completeness) that were never submitted for a quarter of `year` whose deadline has passed,
-    by quarter then plan order (2 queries, or none before the first reporting year)."""
-    if year < plan.first_year:
-        return []
-    quarters = [
-        quarter
-        for quarter in review_selectors.ended_quarters(year, today)
-        if today > periods.deadline(year, quarter, plan.deadline_days)
-    ]
-    if not quarters:
+    completeness) that were never submitted for a period of `year` of the indicator's
+    frequency whose deadline has passed, by period then plan order (2 queries, or none before
+    the first tracked year)."""
+    if year < plan.first_year or year > today.year:
         return []
     reported = plan_selectors.indicators_reported_by(department).filter(plan=plan)
     indicators = list(reported)
-    submitted = set(
-        Actual.objects.filter(
-            indicator__in=reported.values("pk"),
-            year=year,
-            quarter__in=quarters,
-            first_submitted_at__isnull=False,
-        ).values_list("indicator_id", "quarter")
-    )
+    submitted = {
+        (pk, periods.Period.from_fields(year, month=month, quarter=quarter, half=half))
+        for pk, month, quarter, half in Actual.objects.filter(
+            indicator__in=reported.values("pk"), year=year, first_submitted_at__isnull=False
+        ).values_list("indicator_id", "month", "quarter", "half")
+    }
+    owed = [
+        (period, indicator)
+        for indicator in indicators
+        for period in review_selectors.ended_periods(indicator.frequency, year, today)
+        if today > period.deadline(plan.deadline_days, plan.annual_deadline)
+        and (indicator.pk, period) not in submitted
+    ]
+    owed.sort(key=lambda pair: (pair[0].end, pair[1].order))
     return [
         MissingValue(
-            indicator,
-            periods.period_label(year, quarter),
-            periods.deadline(year, quarter, plan.deadline_days),
+            indicator, period.label(), period.deadline(plan.deadline_days, plan.annual_deadline)
         )
-        for quarter in quarters
-        for indicator in indicators
-        if (indicator.pk, quarter) not in submitted
+        for period, indicator in owed
     ]
 
 

@@ -118,7 +118,7 @@ def test_the_departments_page_keeps_the_period_and_its_switches(leader_client, c
     assert "已包含待审核（未经审核）数据" in page
     response = leader_client.get(DEPARTMENTS, {"year": "20x6"})
     assert response.status_code == 400
-    assert "请选择2025年至2035年之间的年份。" in response.content.decode()
+    assert "年份须为数字，例如 2026。" in response.content.decode()
 
 
 # --- one department ------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ def test_a_department_page_shows_completeness_and_overdue_values(leader_client, 
     page = page.decode()
     tallies = {
         quarter: dict(re.findall(r'data-col="(\w+)">(\d+)<', body))
-        for quarter, body in re.findall(r'<tr data-quarter="(\d)">(.*?)</tr>', page, re.S)
+        for quarter, body in re.findall(r'<tr data-period="2026-Q(\d)">(.*?)</tr>', page, re.S)
     }
     assert tallies["1"] == {"owed": "7", "on_time": "0", "late": "0", "missing": "7"}
     assert tallies["2"] == {"owed": "7", "on_time": "0", "late": "1", "missing": "6"}

@@ -479,8 +479,8 @@ def test_who_may_download(client, plan, url, clerk_kgj, outsider, reviewer, lead
     [
         ("/reports/luhe-garment/evaluation/2024.xlsx", "请选择2025年至2035年之间的年份。"),
         ("/reports/luhe-garment/evaluation/2036.csv", "请选择2025年至2035年之间的年份。"),
-        (XLSX + "?quarter=5", "请选择第1至4季度或全年。"),
-        (XLSX + "?quarter=Q3", "请选择第1至4季度或全年。"),
+        (XLSX + "?quarter=5", "季度须为 1 至 4，全年数值请用 0。"),
+        (XLSX + "?quarter=Q3", "季度须为 1 至 4，全年数值请用 0。"),
         (CSV + "?as_of=2026-13-01", "截至日期请写作“年-月-日”（YYYY-MM-DD），如 2026-10-20。"),
         (XLSX + "?as_of=20261020", "截至日期请写作“年-月-日”（YYYY-MM-DD），如 2026-10-20。"),
         (XLSX + "?as_of=2026-11-25", "截至日期不能晚于今天。"),

@@ -54,10 +54,10 @@ def test_overwrites_an_earlier_export(plan, tmp_path):
         (["--year", "2026"], "请提供 --plan, --out 参数"),
         (["--plan", "nope", "--year", "2026"], "未找到规划“nope”（已导入：luhe-garment）。"),
         (["--plan", "luhe-garment", "--year", "2024"], "请选择2025年至2035年之间的年份。"),
-        (["--plan", "luhe-garment", "--year", "二〇二六"], "请选择2025年至2035年之间的年份。"),
+        (["--plan", "luhe-garment", "--year", "二〇二六"], "年份须为数字，例如 2026。"),
         (
             ["--plan", "luhe-garment", "--year", "2026", "--quarter", "5"],
-            "请选择第1至4季度或全年。",
+            "季度须为 1 至 4，全年数值请用 0。",
         ),
         (["--plan", "luhe-garment", "--year", "2026", "--as-of", "2026/10/20"], "截至日期请写作"),
         (["--plan", "luhe-garment", "--year", "2026", "--as-of", "2027-01-01"], "不能晚于今天"),

@@ -267,9 +267,9 @@ def test_the_period_switch(leader_client, values):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"year": "abc"}, "请选择2025年至2035年之间的年份。"),
+        ({"year": "abc"}, "年份须为数字，例如 2026。"),
         ({"year": "1999", "quarter": "1"}, "请选择2025年至2035年之间的年份。"),
-        ({"year": "2026", "quarter": "7"}, "请选择第1至4季度或全年。"),
+        ({"year": "2026", "quarter": "7"}, "季度须为 1 至 4，全年数值请用 0。"),
     ],
 )
 def test_bad_period_parameters_say_so_in_chinese(leader_client, values, params, message):

@@ -232,14 +232,14 @@ def test_a_value_approved_through_the_services_counts_without_the_switch(
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"year": "abc"}, "请选择2025年至2035年之间的年份。"),
+        ({"year": "abc"}, "年份须为数字，例如 2026。"),
         ({"year": "1999", "quarter": "2"}, "请选择2025年至2035年之间的年份。"),
-        ({"year": "2026", "quarter": "5"}, "请选择第1至4季度或全年。"),
-        ({"year": "2026", "quarter": "-1"}, "请选择第1至4季度或全年。"),
-        ({"year": "2026年"}, "请选择2025年至2035年之间的年份。"),
-        ({"year": "２０２６"}, "请选择2025年至2035年之间的年份。"),
-        ({"year": "²"}, "请选择2025年至2035年之间的年份。"),
-        ({"year": "2026", "quarter": "³"}, "请选择第1至4季度或全年。"),
+        ({"year": "2026", "quarter": "5"}, "季度须为 1 至 4，全年数值请用 0。"),
+        ({"year": "2026", "quarter": "-1"}, "季度须为 1 至 4，全年数值请用 0。"),
+        ({"year": "2026年"}, "年份须为数字，例如 2026。"),
+        ({"year": "２０２６"}, "年份须为数字，例如 2026。"),
+        ({"year": "²"}, "年份须为数字，例如 2026。"),
+        ({"year": "2026", "quarter": "³"}, "季度须为 1 至 4，全年数值请用 0。"),
     ],
 )
 def test_bad_period_parameters_show_the_default_period(leader_client, clerk_kgj, params, message):

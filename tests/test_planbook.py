@@ -941,3 +941,203 @@ def test_unit_refusals():
     assert found[2] == "单位!A3：unit “县统计局” appears twice"
     assert found[3] == "单位!A4：this row has no 单位名称"
     assert problems(book(units=[["类型"], ["镇"]])) == ["单位!1:1：missing column “单位名称”"]
+
+
+# -- what a plan file records beside its table: 目标出处, 关联条款 and the optional columns ----
+
+
+def records_raw() -> dict:
+    """A plan file's dict with everything its printed table has no place for."""
+    return {
+        "plan": {"name": "P", "slug": "p", "region": "441523", "baseline_year": 2025},
+        "departments": [{"name": "县科工局", "kind": "bureau"}, {"name": "各镇", "kind": "town"}],
+        "dimensions": ["D"],
+        "indicators": [
+            {
+                "code": "output",
+                "dimension": "D",
+                "name": "总产值",
+                "unit": "亿元",
+                "baseline": Decimal("30"),
+                "baseline_text": "",  # the number itself
+                "baseline_note": "统计年鉴",
+                "reason": "按年度累计",
+                "may_be_negative": True,
+                "targets": [
+                    {"year": 2030, "text": "100", "origin": "table", "clause": "具体指标表"},
+                    {
+                        "year": 2035,
+                        "text": "200",
+                        "origin": "text",
+                        "clause": "到2035年突破200亿元",
+                    },
+                ],
+            },
+            {
+                "code": "accidents",
+                "dimension": "D",
+                "name": "安全生产事故",
+                "kind": "zero_event",
+                "baseline": Decimal("0"),
+                "baseline_text": "零发生",
+                "targets": [{"year": 2030, "text": "零发生", "origin": "table", "clause": "表二"}],
+            },
+        ],
+        "projects": [
+            {
+                "number": 1,
+                "name": "工程一",
+                "tasks": [
+                    {
+                        "name": "任务一",
+                        "text": "到2030年总产值100亿元。",
+                        "clause": "（县科工局,各镇按职责分工负责）",
+                        "lead": ["县科工局"],
+                        "lead_inferred": True,
+                        "responsible": ["各镇"],
+                        "indicators": [
+                            {"code_or_name": "output", "clause": "到2030年总产值100亿元"},
+                            {"code_or_name": "accidents", "clause": ""},
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def test_records_round_trip():
+    raw = records_raw()
+    back, where = round_trip(raw)
+    output, accidents = back["indicators"]
+    assert (output["baseline"], output["baseline_text"]) == (Decimal("30"), "")
+    assert (accidents["baseline"], accidents["baseline_text"]) == (Decimal("0"), "零发生")
+    assert (output["baseline_note"], output["reason"]) == ("统计年鉴", "按年度累计")
+    assert output["may_be_negative"] is True and "may_be_negative" not in accidents
+    assert output["targets"] == [
+        {"year": 2030, "text": "100", "origin": "table"},  # the checker's default clause
+        {"year": 2035, "text": "200", "origin": "text", "clause": "到2035年突破200亿元"},
+    ]
+    assert accidents["targets"] == [
+        {"year": 2030, "text": "零发生", "origin": "table", "clause": "表二"}
+    ]
+    task = back["projects"][0]["tasks"][0]
+    assert (task["clause"], task["lead_inferred"]) == ("（县科工局,各镇按职责分工负责）", True)
+    assert task["indicators"] == [
+        {"code_or_name": "output", "clause": "到2030年总产值100亿元"},
+        {"code_or_name": "accidents", "clause": ""},
+    ]
+    assert where[("indicators", 0, "targets", 1, "clause")] == "目标出处!D2"
+    assert where[("indicators", 1, "targets", 0, "origin")] == "目标出处!C3"
+    assert where[("projects", 0, "tasks", 0, "indicators", 0, "clause")] == "关联条款!D2"
+    assert where[("indicators", 1, "baseline_text")] == "指标!G3"
+    assert round_trip(back)[0] == back
+
+
+def test_records_written_layout():
+    workbook = load_workbook(saved(write_workbook(records_raw())))
+    assert workbook.sheetnames == ["规划", "指标", "重点任务", "单位", "目标出处", "关联条款"]
+    sheet = workbook["指标"]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[5:9] == ["基期值", "基期值原文", "2030年目标", "2035年目标"]
+    assert headers[-3:] == ["基期说明", "类型依据", "可为负数"]
+    assert [(row[5], row[6]) for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        (30, None),  # the number, printed as it is
+        (0, "零发生"),
+    ]
+    tasks = workbook["重点任务"]
+    assert [cell.value for cell in tasks[1]][-2:] == ["部门条款", "推定牵头"]
+    assert [cell.value for cell in tasks[2]][-2:] == ["（县科工局,各镇按职责分工负责）", "是"]
+    assert [[cell.value for cell in row] for row in workbook["目标出处"]] == [
+        ["指标代码", "年份", "出处", "条款"],
+        ["output", 2035, "规划文本", "到2035年突破200亿元"],
+        ["accidents", 2030, "指标表", "表二"],
+    ]
+    assert [[cell.value for cell in row] for row in workbook["关联条款"]] == [
+        ["工程", "任务", "关联指标", "条款"],
+        ["工程一", "任务一", "output", "到2030年总产值100亿元"],
+    ]
+
+
+def test_a_clause_the_columns_make_is_not_written():
+    raw = records_raw()
+    task = raw["projects"][0]["tasks"][0]
+    task.update(clause="（牵头单位：县科工局；责任单位：各镇）", lead_inferred=False)
+    workbook = load_workbook(saved(write_workbook(raw)))
+    assert [cell.value for cell in workbook["重点任务"][1]] == TASK_HEADER
+    assert round_trip(raw)[0]["projects"][0]["tasks"][0]["clause"] == task["clause"]
+
+
+def test_target_sources_by_code_or_name():
+    sources = [
+        ["年份", "指标代码", "条款", "出处"],
+        [2030, "GDP", "到2030年达到1", None],  # by name; blank 出处: the plan's text
+        ["2030年", "b", "表二", "指标表"],
+    ]
+    indicators = [[*HEADER, "指标代码"], ["一", "GDP", 1, "a"], ["一", "B", 2, "b"]]
+    raw = read_workbook(book(indicators, sheets={"目标出处": sources}))[0]
+    assert [item["targets"] for item in raw["indicators"]] == [
+        [{"year": 2030, "text": "1", "origin": "text", "clause": "到2030年达到1"}],
+        [{"year": 2030, "text": "2", "origin": "table", "clause": "表二"}],
+    ]
+
+
+def test_target_source_refusals():
+    sources = [
+        ["指标代码", "年份", "出处", "条款"],
+        ["x", 2030, "规划文本", "c"],
+        ["i01", 2035, "规划文本", "c"],
+        ["i01", 2030, "报告", "c"],
+        ["i01", 2030, "规划文本", "c"],
+        ["i01", "明年", None, "c"],
+    ]
+    found = problems(book(sheets={"目标出处": sources}))
+    assert found == [
+        "目标出处!A2：unknown indicator “x”",
+        "目标出处!B3：the 指标 sheet prints no 2035 target for “i01”",
+        "目标出处!C4：“报告” is not one of: 指标表、规划文本",
+        "目标出处!B5：this target appears twice",
+        "目标出处!B6：“明年” is not a whole number",
+    ]
+    assert problems(book(sheets={"目标出处": [["指标代码", "条款"]]})) == [
+        "目标出处!1:1：missing column “年份”"
+    ]
+
+
+def test_link_clause_refusals():
+    tasks = [TASK_HEADER, ["工程", "任务", None, None, None, "i01"]]
+    links = [
+        ["工程", "任务", "关联指标", "条款"],
+        ["工程", "任务", "GDP", "c"],  # i01 by its name
+        ["工程", "任务", "i01", "c"],
+        ["工程", "别的任务", "i01", "c"],
+        ["工程", "任务", "i02", "c"],
+    ]
+    found = problems(book(tasks=tasks, sheets={"关联条款": links}))
+    assert found == [
+        "关联条款!C3：this link appears twice",
+        "关联条款!B4：the 重点任务 sheet has no task “别的任务” under the 工程 “工程”",
+        "关联条款!C5：“i02” is not in the task's 关联指标",
+    ]
+
+
+def test_baseline_apart_refusals():
+    header = [*HEADER, "基期值", "基期值原文", "可为负数"]
+    found = problems(book([header, ["一", "A", 1, "零发生", "零发生", "也许"]]))
+    assert found == [
+        "指标!D2：“零发生” is not a number; the baseline as printed goes in 基期值原文",
+        "指标!F2：“也许” is not one of: 是、否",
+    ]
+    item = indicators_of(["一", "A", 1, "-", "—", "否"], header=header)[0]
+    assert (item["baseline"], item["baseline_text"], item["may_be_negative"]) == (None, "—", False)
+
+
+def test_task_records_read():
+    tasks = [
+        [*TASK_HEADER, "推定牵头", "部门条款"],
+        ["工程", "任务", None, "县科工局", "各镇", None, "是", "（县科工局、各镇按职责分工负责）"],
+        [None, "任务二", None, "县科工局", None, None, None, None],
+    ]
+    first, second = read_workbook(book(tasks=tasks))[0]["projects"][0]["tasks"]
+    assert (first["clause"], first["lead_inferred"]) == ("（县科工局、各镇按职责分工负责）", True)
+    assert (second["clause"], second["lead_inferred"]) == ("（牵头单位：县科工局）", False)

@@ -87,7 +87,7 @@ def queue_ids(html: str) -> list[int]:
 def cell(html: str, quarter: int, department: str, column: str) -> int:
     """One number of the completeness table."""
     row = re.search(
-        rf'<tr[^>]*data-quarter="{quarter}" data-department="{department}">(.*?)</tr>',
+        rf'<tr[^>]*data-period="2026-Q{quarter}" data-department="{department}">(.*?)</tr>',
         html,
         re.S,
     )
@@ -463,10 +463,10 @@ def test_completeness_counts_on_time_late_and_missing(client, leader, clerk_kgj,
     assert cell(html, 1, "县科工局", "missing") == 7
     # every department that reports something, and a total per quarter
     for name in ["县科工局", "县投促中心", "县市场监管局", "县人社局", "县政府（金融）"]:
-        assert f'data-quarter="3" data-department="{name}"' in html
+        assert f'data-period="2026-Q3" data-department="{name}"' in html
     assert cell(html, 3, "", "owed") == 7 + 1 + 2 + 3 + 1
     assert cell(html, 3, "", "on_time") == 2
-    assert 'data-quarter="4"' not in html  # 2026 Q4 has not ended
+    assert 'data-period="2026-Q4"' not in html  # 2026 Q4 has not ended
     for header in ["应报数", "按时报送", "逾期报送", "未报送", "截止日期"]:
         assert header in html
 

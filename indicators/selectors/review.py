@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import PurePath
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,7 +78,6 @@ def _departments_in(reporters: dict[int, list[Department]]) -> list[Department]:
 # ---------------------------------------------------------------------------------------------
 # The queue's filters: whitelisted choices, never raw parameters in a query
 
-WHOLE_YEAR = 0  # the `quarter` parameter that selects whole-year figures (as in the entry URL)
 FILTER_KEYS = ("department", "year", "quarter")
 
 
@@ -96,7 +95,7 @@ class QueueChoices:
 class QueueFilters:
     department: Department | None = None
     year: int | None = None
-    quarter: int | None = None  # 1–4, or WHOLE_YEAR for whole-year figures; None: any
+    quarter: int | None = None  # 1–4, or periods.WHOLE_YEAR for whole-year figures; None: any
     errors: tuple[str, ...] = ()
 
     def params(self) -> dict[str, str]:
@@ -118,7 +117,7 @@ def queue_choices(user) -> QueueChoices:
     for first, milestones in plans.values_list("baseline_year", "milestone_years"):
         years.update(range(first, max([first, *milestones]) + 1))
     quarters = [(q, _("Q%(quarter)s") % {"quarter": q}) for q in (1, 2, 3, 4)]
-    quarters.append((WHOLE_YEAR, _("Whole-year figure")))
+    quarters.append((periods.WHOLE_YEAR, _("Whole-year figure")))
     return QueueChoices(_departments_in(reporters), sorted(years), quarters, reporters)
 
 
@@ -190,11 +189,19 @@ def submitted_actuals(*, user, filters: QueueFilters) -> QuerySet[Actual]:
         actuals = actuals.filter(indicator__in=reported)
     if filters.year is not None:
         actuals = actuals.filter(year=filters.year)
-    if filters.quarter == WHOLE_YEAR:
-        actuals = actuals.filter(quarter__isnull=True)
+    if filters.quarter == periods.WHOLE_YEAR:
+        actuals = actuals.filter(month__isnull=True, quarter__isnull=True, half__isnull=True)
     elif filters.quarter is not None:
-        actuals = actuals.filter(quarter=filters.quarter)
+        actuals = actuals.filter(_ending_in_quarter(filters.quarter))
     return actuals.order_by("submitted_at", "pk")
+
+
+def _ending_in_quarter(quarter: int) -> Q:
+    """Values of a period that ends in the quarter: the quarter itself, its months, and the
+    half-year that ends with it (Q2: H1, Q4: H2)."""
+    months = range(3 * quarter - 2, 3 * quarter + 1)
+    ending = Q(quarter=quarter) | Q(month__in=months)
+    return ending | Q(half=quarter // 2) if quarter % 2 == 0 else ending
 
 
 def correction_reasons(actual_ids: Iterable[int]) -> dict[int, str]:
@@ -275,9 +282,10 @@ class Tally:
 
 @dataclass(frozen=True)
 class CompletenessPeriod:
-    """One ended quarter: its deadline and each reporting department's tally."""
+    """One ended period of one frequency: its deadline and each reporting department's tally
+    for the indicators reported at that frequency."""
 
-    quarter: int
+    period: periods.Period
     label: str
     deadline: date
     deadline_passed: bool
@@ -289,11 +297,9 @@ class CompletenessPeriod:
 
 
 def completeness_years(plan: Plan, today: date) -> list[int]:
-    """The plan's years with at least one ended quarter, from its first reporting year on
-    (the same periods 我的填报 asks for)."""
-    last_year, _quarter = periods.last_ended_quarter(today)
-    last_year = min(last_year, plan.last_year)
-    return list(range(plan.first_year, last_year + 1))
+    """The plan's years in which a period can have ended, from its first tracked year on (the
+    same periods 我的填报 asks for)."""
+    return list(range(plan.first_year, min(today.year, plan.last_year) + 1))
 
 
 def completeness_year(raw: str, years: list[int], today: date) -> tuple[int | None, str]:
@@ -308,16 +314,15 @@ def completeness_year(raw: str, years: list[int], today: date) -> tuple[int | No
     return default, _("Choose a year from the plan's baseline year to this year.")
 
 
-def ended_quarters(year: int, today: date) -> list[int]:
-    last_year, last_quarter = periods.last_ended_quarter(today)
-    if year > last_year:
-        return []
-    return list(range(1, (last_quarter if year == last_year else 4) + 1))
+def ended_periods(frequency: str, year: int, today: date) -> list[periods.Period]:
+    """The periods of `frequency` in `year` that have ended by `today`, oldest first."""
+    first = periods.first_period(frequency, year)
+    return periods.periods_owed(frequency, first, today, year)
 
 
-def due_by(year: int, quarter: int, days_after: int) -> datetime:
+def due_by(period: periods.Period, plan: Plan) -> datetime:
     """The first moment after the deadline day, in the county's time zone."""
-    day = periods.deadline(year, quarter, days_after) + timedelta(days=1)
+    day = period.deadline(plan.deadline_days, plan.annual_deadline) + timedelta(days=1)
     return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
@@ -330,30 +335,38 @@ def tally(owed: Iterable[int], first_submitted: Mapping[int, datetime], limit: d
 
 
 def completeness(*, plan: Plan, year: int, today: date) -> list[CompletenessPeriod]:
-    """Per ended quarter of `year`, each reporting department's tally (3 queries: indicators,
-    their responsibilities, the year's submitted values)."""
-    reporters = reporting_map(_with_responsibilities(Indicator.objects.filter(plan=plan)))
-    owed: dict[int, list[int]] = defaultdict(list)  # department id → indicator ids
+    """Per ended period of `year` of each frequency the plan's indicators are reported at,
+    each reporting department's tally (3 queries: indicators, their responsibilities, the
+    year's submitted values)."""
+    indicators = list(_with_responsibilities(Indicator.objects.filter(plan=plan)))
+    reporters = reporting_map(indicators)
+    frequency = {indicator.pk: indicator.frequency for indicator in indicators}
+    owed: dict[tuple, list[int]] = defaultdict(list)  # (department id, frequency) → ids
     for indicator_id, departments in reporters.items():
         for department in departments:
-            owed[department.pk].append(indicator_id)
+            owed[department.pk, frequency[indicator_id]].append(indicator_id)
     departments = _departments_in(reporters)
-    quarters = ended_quarters(year, today)
-    submitted: dict[int, dict[int, datetime]] = defaultdict(dict)  # quarter → indicator → when
-    for indicator_id, quarter, when in Actual.objects.filter(
-        indicator__plan=plan, year=year, quarter__in=quarters, first_submitted_at__isnull=False
-    ).values_list("indicator_id", "quarter", "first_submitted_at"):
-        submitted[quarter][indicator_id] = when
+    submitted: dict[periods.Period, dict[int, datetime]] = defaultdict(dict)
+    for indicator_id, month, quarter, half, when in Actual.objects.filter(
+        indicator__plan=plan, year=year, first_submitted_at__isnull=False
+    ).values_list("indicator_id", "month", "quarter", "half", "first_submitted_at"):
+        period = periods.Period.from_fields(year, month=month, quarter=quarter, half=half)
+        submitted[period][indicator_id] = when
     tallies = []
-    for quarter in quarters:
-        deadline = periods.deadline(year, quarter, plan.deadline_days)
-        limit = due_by(year, quarter, plan.deadline_days)
-        rows = [
-            (department, tally(owed[department.pk], submitted[quarter], limit))
-            for department in departments
-        ]
-        label = periods.period_label(year, quarter)
-        tallies.append(CompletenessPeriod(quarter, label, deadline, today > deadline, rows))
+    for kind in periods.FREQUENCIES:
+        if kind not in frequency.values():
+            continue
+        for period in ended_periods(kind, year, today):
+            deadline = period.deadline(plan.deadline_days, plan.annual_deadline)
+            limit = due_by(period, plan)
+            rows = [
+                (department, tally(owed[department.pk, kind], submitted[period], limit))
+                for department in departments
+                if owed[department.pk, kind]
+            ]
+            tallies.append(
+                CompletenessPeriod(period, period.label(), deadline, today > deadline, rows)
+            )
     return tallies
 
 

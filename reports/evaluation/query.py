@@ -30,26 +30,19 @@ def plan_years(plan: Plan) -> range:
 
 
 def parse_query(plan: Plan, year, quarter=None, as_of=None) -> Query:
-    """Check a request's year, quarter (1–4; empty or 0 for the whole year) and as-of date
-    (YYYY-MM-DD, not after today); raise BadQuery with a message for the user."""
-    return Query(_year(plan, year), _quarter(quarter), _as_of_date(as_of))
-
-
-def _year(plan: Plan, raw) -> int:
+    """Check a request's year, quarter (1–4; empty or 0 for the whole year), read by the one
+    period parser, and as-of date (YYYY-MM-DD, not after today); raise BadQuery with a
+    message for the user."""
+    try:
+        period = periods.parse_period({"year": year, "quarter": quarter})
+    except periods.PeriodError as exc:
+        raise BadQuery(exc.message) from exc
     years = plan_years(plan)
-    text = str(raw).strip()
-    if not (text.isascii() and text.isdigit() and int(text) in years):
+    if period.year not in years:
         raise BadQuery(
             _("Choose a year from %(first)s to %(last)s.") % {"first": years[0], "last": years[-1]}
         )
-    return int(text)
-
-
-def _quarter(raw) -> int | None:
-    text = "" if raw is None else str(raw).strip()
-    if text not in ("", "0", "1", "2", "3", "4"):
-        raise BadQuery(_("Choose a quarter from 1 to 4, or the whole year."))
-    return (int(text) or None) if text else None
+    return Query(period.year, period.quarter, _as_of_date(as_of))
 
 
 def _as_of_date(raw) -> date | None:
