@@ -425,19 +425,29 @@ class _Reader:
             return None
         return value
 
-    def names(self, mapping, key, path, known: set[str]) -> tuple[str, ...]:
-        """A list of department names, each one the plan declares."""
+    def names(self, mapping, key, path, known: set[str], taken=()) -> tuple[str, ...]:
+        """A list of department names, each one the plan declares, none twice (nor one of
+        `taken`: a task's lead named again as responsible would lose its role)."""
         result = []
         for index, name in enumerate(self.items(mapping, key, path)):
             if not isinstance(name, str) or name not in known:
                 self.fail((*path, key, index), _("unknown department “%(name)s”") % {"name": name})
+            elif name in result or name in taken:
+                self.fail(
+                    (*path, key, index),
+                    _("duplicate %(what)s “%(value)s”") % {"what": _("department"), "value": name},
+                )
             else:
                 result.append(name)
         return tuple(result)
 
     def unique(self, values: list, path: tuple, what: str) -> None:
+        """Each value once; an empty one (a missing name or code, refused on its own) is not
+        a duplicate."""
         seen = set()
         for index, value in enumerate(values):
+            if not value:
+                continue
             if value in seen:
                 self.fail(
                     (*path, index),
@@ -462,6 +472,8 @@ class _Reader:
             self.project(item, ("projects", i), names, indicators)
             for i, item in enumerate(self.items(raw, "projects", ()))
         )
+        self.unique([project.number for project in projects], ("projects",), _("number"))
+        self.unique([project.name for project in projects], ("projects",), _("project"))
         return PlanData(
             slug=self.slug(head),
             name=self.text(head, "name", at, bound=max_length(models.Plan, "name"), required=True),
@@ -693,16 +705,29 @@ class _Reader:
         return given or wanted or "higher"
 
     def targets(self, item, path, baseline_year, kind, stages, lookup, code):
-        result = [
-            self.target(target, (*path, "targets", i), baseline_year, kind, stages)
+        read = [
+            (i, self.target(target, (*path, "targets", i), baseline_year, kind, stages))
             for i, target in enumerate(self.items(item, "targets", path))
         ]
-        result = [t for t in result if t is not None]
-        self.unique([t.year for t in result], (*path, "targets"), _("target year"))
+        result = [(i, t) for i, t in read if t is not None]
+        years = set()
+        for i, target in result:  # named by its own line, whichever targets before it failed
+            if target.year in years:
+                self.fail(
+                    (*path, "targets", i),
+                    _("duplicate %(what)s “%(value)s”")
+                    % {"what": _("target year"), "value": target.year},
+                )
+            years.add(target.year)
         tolerance = self.number(item, "tolerance", path)
+        reference = item.get("reference")
+        relative = any(t.form == forms.RELATIVE for _i, t in result)
+        if reference is not None and not relative and lookup.find(reference) is None:
+            # Unused without an “in step with” target, but a dangling name is still a mistake.
+            self.fail((*path, "reference"), _("unknown indicator “%(code)s”") % {"code": reference})
         return tuple(
             self.finish_target(target, (*path, "targets", i), item, tolerance, lookup, code)
-            for i, target in enumerate(sorted(result, key=lambda t: t.year))
+            for i, target in sorted(result, key=lambda pair: pair[1].year)
         )
 
     def target(self, item, path, baseline_year, kind, stages) -> TargetData | None:
@@ -831,7 +856,7 @@ class _Reader:
             item, "clause", path, bound=max_length(models.Task, "clause"), required=True
         )
         lead = self.names(item, "lead", path, departments)
-        responsible = self.names(item, "responsible", path, departments)
+        responsible = self.names(item, "responsible", path, departments, taken=lead)
         for name in lead + responsible:
             if name not in clause:
                 self.fail(path, _("“%(name)s” does not appear in the clause") % {"name": name})
@@ -857,6 +882,12 @@ class _Reader:
             code = lookup.find(wanted)
             if code is None:
                 self.fail(at, _("unknown indicator “%(code)s”") % {"code": wanted})
+                continue
+            if code in {link.code for link in result}:
+                self.fail(
+                    at,
+                    _("duplicate %(what)s “%(value)s”") % {"what": _("indicator"), "value": code},
+                )
                 continue
             clause = self.text(link, "clause", at, bound=10_000)
             result.append(LinkData(code=code, clause=clause))

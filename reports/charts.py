@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from indicators.domain import progress
 from indicators.domain.formatting import plain, rounded
-from indicators.domain.periods import Figure, Period, period_label
+from indicators.domain.periods import Figure, Period
 from indicators.domain.statuses import FLAG_LABELS, STATUS_COLOURS, STATUS_ORDER, status_label
 
 STEPS_PER_YEAR = 12  # monthly points: enough for a compound-growth path to look curved
@@ -173,7 +173,10 @@ def _title(data: IndicatorChartData) -> str:
     """'2026年第3季度：● 滞后于序时进度', the dot in the status's colour (the label stays
     dark: amber or light green text would be unreadable on white)."""
     status = f'<span style="color:{colour(data.status)}">●</span> {status_label(data.status)}'
-    return _("%(period)s: %(status)s") % {"period": period_label(*data.period), "status": status}
+    return _("%(period)s: %(status)s") % {
+        "period": Period.of(*data.period).label(),
+        "status": status,
+    }
 
 
 def _end_year(data: IndicatorChartData) -> int:
@@ -251,7 +254,7 @@ def _shown(value: Decimal, unit: str) -> str:
 
 def _hover(figure: Figure, shown: str) -> str:
     text = _("%(period)s: %(value)s") % {
-        "period": period_label(figure.year, figure.quarter),
+        "period": figure.period.label(),
         "value": shown,
     }
     # A pending value drawn in place of the figure in force says so, here and by its marker.
@@ -364,7 +367,7 @@ def _quarter_line(kind: str, figures: Sequence[Figure], unit: str) -> dict | Non
         "type": "scatter",
         "mode": "lines+markers",
         "name": _("Quarterly values"),
-        "x": [float(Period.of(f.year, f.quarter).t) for f in figures],
+        "x": [float(f.period.t) for f in figures],
         "y": ys,
         "line": {"color": QUARTER_COLOUR, "width": 2},
         "marker": {"symbol": _markers(figures, "circle"), "size": 8, "color": QUARTER_COLOUR},
@@ -382,7 +385,7 @@ def _event_bars(figures: Sequence[Figure], unit: str) -> dict | None:
     return {
         "type": "bar",
         "name": _("Quarterly values"),
-        "x": [float(Period.of(f.year, f.quarter).t) for f in figures],
+        "x": [float(f.period.t) for f in figures],
         "y": [float(f.value) for f in figures],
         "width": 0.18,
         "marker": {
@@ -439,7 +442,7 @@ def _milestone_traces(data: IndicatorChartData) -> list[dict | None]:
 def _stage_trace(figures: Sequence[Figure], position: dict, quarterly: bool = False) -> dict | None:
     if not figures:
         return None
-    x = [float(Period.of(f.year, f.quarter).t) if quarterly else f.year for f in figures]
+    x = [float(f.period.t) if quarterly else f.year for f in figures]
     symbol = "circle" if quarterly else "square"
     return {
         "type": "scatter",

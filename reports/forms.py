@@ -30,7 +30,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return periods.period_label(self.year, self.quarter)
+        return periods.Period.of(self.year, self.quarter).label()
 
     def params(self) -> dict[str, str]:
         """The period as query parameters, to keep it on links between the dashboards."""
@@ -77,5 +77,7 @@ def period_from_params(
             )
     year, quarter = default()
     if errors:
-        errors.append(_("Showing %(period)s.") % {"period": periods.period_label(year, quarter)})
+        errors.append(
+            _("Showing %(period)s.") % {"period": periods.Period.of(year, quarter).label()}
+        )
     return Period(year, quarter, pending, tuple(errors))

@@ -63,7 +63,8 @@ def default_period(plan: Plan, today: date) -> tuple[int, int | None]:
     latest = latest_period(plan)
     if latest is not None:
         return latest
-    year, quarter = periods.last_ended_quarter(today)
+    ended = periods.last_ended_period(periods.QUARTERLY, today)
+    year, quarter = ended.year, ended.n
     years = plan_years(plan)
     if year < years[0]:
         return years[0], 1
@@ -262,7 +263,7 @@ def _value_row(indicator: Indicator, actual: Actual) -> IndicatorValueRow:
     same = (actual.value, actual.stage_id) == (actual.approved_value, actual.approved_stage_id)
     return IndicatorValueRow(
         actual=actual,
-        period=periods.period_label(actual.year, actual.quarter),
+        period=actual.period.label(),
         in_force=in_force,
         working=None if actual.in_force and same else working,
         source=actual.approved_source if actual.in_force else actual.source,

@@ -26,6 +26,7 @@ CLAUSES = {
     p.FAILED: gettext_lazy("%(count)s missed the target"),
     p.OVERDUE: gettext_lazy("%(count)s overdue"),
     p.IN_PROGRESS: gettext_lazy("%(count)s in progress"),
+    p.TARGET_PENDING: gettext_lazy("%(count)s awaiting their target"),
     p.NO_DATA: gettext_lazy("%(count)s without data"),
 }
 

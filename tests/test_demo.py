@@ -117,7 +117,7 @@ def test_seed_leaves_a_period_with_a_real_value_alone(plan, clerk_kgj, reviewer)
 def test_seed_skips_periods_that_have_not_ended(plan, monkeypatch):
     monkeypatch.setattr("indicators.domain.periods.today", lambda: date(2026, 8, 1))
     out = run("seed_demo")
-    not_ended = sum(row.period == "2026Q3" for row in DEMO_ROWS)
+    not_ended = sum(row.period == "2026-Q3" for row in DEMO_ROWS)
     assert f"报告期尚未结束、未录入的演示数据：{not_ended} 项" in out
     assert not Actual.objects.filter(year=2026, quarter=3).exists()
 

@@ -117,6 +117,7 @@ def test_the_base_file_loads(plan, tmp_path):
 
 # -- unknown keys, at every level -------------------------------------------------------------
 
+SLUG_RULE = "用于网址：只能使用英文字母、数字、- 和 _（如 luhe-15th-five-year）"
 PLAN_FIELDS = (
     "slug, name, region, baseline_year, milestone_years, source_document, deadline_days, "
     "annual_deadline, first_tracked_year, example"
@@ -135,8 +136,8 @@ PLAN_FIELDS = (
         ),
         ({37: "    name: 经济发展工程\n    colour: red"}, 38, "number, name, tasks"),
         (
-            {40: "        clause: （牵头单位：县发展改革局；责任单位：县统计局）\n        colour: red"},
-            41,
+            {41: "        lead: [县发展改革局]\n        colour: red"},
+            42,
             "name, text, clause, lead, lead_inferred, responsible, indicators, task_targets",
         ),
         (
@@ -179,16 +180,8 @@ def test_a_key_written_twice_is_refused(plan, tmp_path):
     [
         (19, "    binding: 预期性", "“binding”须为 true 或 false，不能是“预期性”"),
         (19, '    binding: "true"', "“binding”须为 true 或 false，不能是“true”"),
-        (
-            2,
-            "  slug: 陆河服装",
-            "规划代码“陆河服装”用于网址：只能使用英文字母、数字、- 和 _（如 luhe-15th-five-year）",
-        ),
-        (
-            2,
-            "  slug: luhe garment",
-            "规划代码“luhe garment”用于网址：只能使用英文字母、数字、- 和 _（如 luhe-15th-five-year）",
-        ),
+        (2, "  slug: 陆河服装", "规划代码“陆河服装”" + SLUG_RULE),
+        (2, "  slug: luhe garment", "规划代码“luhe garment”" + SLUG_RULE),
         (22, "      - year: 2025", "目标年份必须晚于规划基期年份2025年。"),
         (22, "      - year: 2020", "目标年份必须晚于规划基期年份2025年。"),
         (22, '      - year: "2030"', "“year”须为2026至2100之间的整数，不能是“2030”"),
@@ -199,8 +192,12 @@ def test_a_key_written_twice_is_refused(plan, tmp_path):
         (31, '    baseline: "4.8"', "“4.8”不是数字"),
         (6, "  deadline_days: -1", "“deadline_days”须为0至365之间的整数，不能是“-1”"),
         (7, "  annual_deadline: 2月30日", "“2月30日”不是形如“3月31日”的日期"),
-        (28, "    kind: stock", "kind 取值“stock”无效（可选：level, cumulative, annual_total, "
-         "rate, zero_event, milestone）"),  # fmt: skip
+        (
+            28,
+            "    kind: stock",
+            "kind 取值“stock”无效（可选：level, cumulative, annual_total, "
+            "rate, zero_event, milestone）",
+        ),  # fmt: skip
     ],
 )
 def test_a_wrong_value_is_refused_naming_its_line(plan, tmp_path, line, changed, problem):
@@ -229,6 +226,19 @@ def test_duplicate_target_years_are_refused(plan, tmp_path):
     assert refused(tmp_path, edited(changes)) == ["第24行：目标年份“2030”重复"]
 
 
+def test_a_duplicate_target_year_is_named_by_its_own_line(plan, tmp_path):
+    # The first target is refused for its text: the duplicate is still the third one.
+    changes = {
+        23: "        text: 7%以上左右\n"
+        "      - year: 2030\n        text: 年均增长6%\n"
+        "      - year: 2030\n        text: 年均增长7%"
+    }
+    assert refused(tmp_path, edited(changes)) == [
+        "第23行：无法识别的目标值“7%以上左右”",
+        "第26行：目标年份“2030”重复",
+    ]
+
+
 def test_a_task_naming_an_unknown_indicator_is_refused(plan, tmp_path):
     assert refused(tmp_path, edited({44: "          - code: gross_output"})) == [
         "第44行：未知指标“gross_output”"
@@ -241,7 +251,37 @@ def test_a_task_naming_an_unknown_department_is_refused(plan, tmp_path):
     ]
 
 
-IN_STEP = {28: "    kind: rate", 29: "    direction: higher", 34: "        text: 与经济增长基本同步"}
+LAST = "            clause: 地区生产总值年均增长6%\n"  # line 45, then lines added after it
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({45: LAST + "  - number: 1\n    name: 第二工程\n    tasks: []"}, "第46行：序号“1”重复"),
+        (
+            {45: LAST + "  - number: 2\n    name: 经济发展工程\n    tasks: []"},
+            "第46行：重点工程“经济发展工程”重复",
+        ),
+        (
+            {45: LAST + "          - code: gdp_growth\n            clause: 稳增长"},
+            "第46行：指标“gdp_growth”重复",
+        ),
+        ({42: "        responsible: [县统计局, 县统计局]"}, "第42行：单位“县统计局”重复"),
+        # the lead named again as responsible would lose its role of lead
+        ({42: "        responsible: [县发展改革局]"}, "第42行：单位“县发展改革局”重复"),
+        ({20: "    baseline: 5.2\n    lead: [县统计局, 县统计局]"}, "第21行：单位“县统计局”重复"),
+    ],
+    ids=["project number", "project name", "link", "unit", "lead as responsible", "table lead"],
+)
+def test_what_a_second_mention_would_overwrite_is_refused(plan, tmp_path, changes, problem):
+    assert refused(tmp_path, edited(changes)) == [problem]
+
+
+IN_STEP = {
+    28: "    kind: rate",
+    29: "    direction: higher",
+    34: "        text: 与经济增长基本同步",
+}
 
 
 def test_a_relative_target_without_its_reference_is_refused(plan, tmp_path):
@@ -257,6 +297,11 @@ def test_a_relative_target_with_a_dangling_reference_is_refused(plan, tmp_path):
         "第30行：“与经济增长基本同步”须有同步的参照指标（参照指标：填写其指标代码或名称），"
         "不能是“gross_output”"
     ]
+
+
+def test_a_dangling_reference_is_refused_even_without_a_relative_target(plan, tmp_path):
+    changes = {29: "    direction: lower\n    reference: gross_output"}
+    assert refused(tmp_path, edited(changes)) == ["第30行：未知指标“gross_output”"]
 
 
 def test_a_relative_target_referring_to_an_indicator_loads(plan, tmp_path):
@@ -307,7 +352,9 @@ def test_a_number_on_a_milestone_indicator_is_refused(plan, tmp_path):
 
 def test_a_direction_contradicting_the_form_is_refused(plan, tmp_path):
     changes = {29: "    direction: higher", 34: "        text: ≤5.5"}
-    assert refused(tmp_path, edited(changes)) == ["第29行：方向“higher”与目标形式矛盾（应为 lower）"]
+    assert refused(tmp_path, edited(changes)) == [
+        "第29行：方向“higher”与目标形式矛盾（应为 lower）"
+    ]
 
 
 def test_an_unreadable_target_is_refused(plan, tmp_path):
@@ -329,6 +376,11 @@ def test_a_listed_milestone_year_without_targets_is_refused(plan, tmp_path):
     with translation.override("en"):
         problems = refused(tmp_path, edited(changes))
     assert problems == ["line 6：no indicator has a target for 2035"]
+
+
+def test_milestone_years_that_are_not_years_are_refused(plan, tmp_path):
+    changes = {5: '  baseline_year: 2025\n  milestone_years: [2030, "2030"]'}
+    assert refused(tmp_path, edited(changes)) == ["第6行：milestone_years 须列出有目标的年份：2030"]
 
 
 def test_every_problem_of_a_file_is_listed_at_once(plan, tmp_path):
@@ -383,6 +435,14 @@ def test_an_unreadable_target_cell_is_named_and_nothing_loads(plan, tmp_path):
 def test_an_unknown_binding_word_is_named_by_its_cell(plan, tmp_path):
     path = workbook(tmp_path, **{"指标!E3": "约束"})
     assert refused_file(path) == ["指标!E3：“约束”不在可选值中：约束性、预期性"]
+
+
+def test_a_target_column_without_targets_is_named_by_its_header(plan, tmp_path):
+    text = edited({5: "  baseline_year: 2025\n  milestone_years: [2030, 2035]"})
+    with translation.override("en"):
+        assert refused_file(workbook(tmp_path, text)) == [
+            "指标!H1：no indicator has a target for 2035"
+        ]
 
 
 def test_every_problem_of_a_workbook_is_listed_at_once(plan, tmp_path):
@@ -587,25 +647,49 @@ def every_form(plan, reviewer, tmp_path):
     return loaded
 
 
-def test_a_plan_of_every_form_loads_and_every_page_answers(every_form, client, analyst):
-    forms = set(every_form.indicators.values_list("targets__form", flat=True)) - {None}
-    assert forms == FORMS
+def answers(client, analyst, urls) -> None:
     client.force_login(analyst)
-    urls = [
-        reverse("reports:overview", args=[EVERY_SLUG]),
-        reverse("indicators:indicator-table", args=[EVERY_SLUG]),
-        *(
-            reverse("reports:indicator", args=[EVERY_SLUG, code])
-            for code in every_form.indicators.values_list("code", flat=True)
-        ),
-        f"/api/v1/plans/{EVERY_SLUG}/progress/",
-        f"/api/v1/plans/{EVERY_SLUG}/progress/?year=2026&quarter=3",
-        f"/api/v1/plans/{EVERY_SLUG}/progress/?year=2025",
-        reverse("reports:evaluation-xlsx", args=[EVERY_SLUG, 2026]),
-        reverse("reports:evaluation-xlsx", args=[EVERY_SLUG, 2025]),
-    ]
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+
+def test_a_plan_of_every_form_loads(every_form):
+    assert set(every_form.indicators.values_list("targets__form", flat=True)) - {None} == FORMS
+
+
+def test_every_indicator_page_the_table_and_the_progress_api_answer(every_form, client, analyst):
+    codes = every_form.indicators.values_list("code", flat=True)
+    answers(
+        client,
+        analyst,
+        [
+            reverse("indicators:indicator-table", args=[EVERY_SLUG]),
+            reverse("indicators:task-list", args=[EVERY_SLUG]),
+            *(reverse("reports:indicator", args=[EVERY_SLUG, code]) for code in codes),
+            f"/api/v1/plans/{EVERY_SLUG}/progress/?year=2026",
+            f"/api/v1/plans/{EVERY_SLUG}/progress/?year=2026&quarter=3",
+            f"/api/v1/plans/{EVERY_SLUG}/progress/?year=2025",
+        ],
+    )
+
+
+# Known gap, outside the plan-file checker: reports/wording.py has no clause for the status
+# target_pending (目标待下达), which STATUS_ORDER lists, so the status sentence of these pages
+# raises KeyError as soon as one indicator awaits its target (完成市下达任务 with nothing
+# assigned, 保持适度水平 not yet judged). Strict: remove the mark once it answers.
+def test_the_overview_dashboards_and_evaluation_workbook_answer(every_form, client, analyst):
+    dimensions = every_form.dimensions.values_list("pk", flat=True)
+    answers(
+        client,
+        analyst,
+        [
+            reverse("reports:overview", args=[EVERY_SLUG]),
+            reverse("reports:departments", args=[EVERY_SLUG]),
+            *(reverse("reports:dimension", args=[EVERY_SLUG, pk]) for pk in dimensions),
+            reverse("reports:evaluation-xlsx", args=[EVERY_SLUG, 2025]),
+            reverse("reports:evaluation-xlsx", args=[EVERY_SLUG, 2026]),
+        ],
+    )
     book = client.get(reverse("reports:evaluation-xlsx", args=[EVERY_SLUG, 2026]))
     assert openpyxl.load_workbook(BytesIO(book.content)).sheetnames
 
@@ -621,13 +705,3 @@ def test_a_plan_of_every_form_loads_from_its_workbook_and_a_second_load_changes_
     call_command("load_plan", str(path), stdout=out)
     assert "新增 0 条，更新 0 条，删除 0 条" in out.getvalue()
     assert snapshot() == before
-
-
-@pytest.fixture(autouse=True)
-def _tmp_patch(monkeypatch):
-    from django.utils.translation import gettext_lazy
-
-    from indicators.domain import progress as p
-    from reports import wording
-
-    monkeypatch.setitem(wording.CLAUSES, p.TARGET_PENDING, gettext_lazy("%(count)s pending"))

@@ -56,10 +56,25 @@ NONE = PeriodValue()
 
 def derive(kind: str, entries: Iterable[Figure], period: "Period") -> PeriodValue:
     """The period's value for an indicator of `kind`, from all its entries (domain.md §3)."""
+    picked = chosen(kind, entries, period)
+    if not picked:
+        return NONE
+    if kind == ZERO_EVENT and not picked[0].period.is_whole_year:
+        return PeriodValue(
+            value=sum((e.value for e in picked), Decimal(0)),
+            provisional=any(e.provisional for e in picked),
+        )
+    return _as_value(picked[0])
+
+
+def chosen(kind: str, entries: Iterable[Figure], period: "Period") -> list[Figure]:
+    """The entries that make the period's value (the same objects as given), so a report can
+    name where the value comes from: the period's own entry; for events, every period counted;
+    for stages, the entry of the highest stage reached."""
     entries = [(entry.period, entry) for entry in entries]
     if kind in (LEVEL, CUMULATIVE, ANNUAL_TOTAL, RATE):
         entry = _entry_for(entries, period)
-        return _as_value(entry) if entry else NONE
+        return [entry] if entry else []
     if kind == ZERO_EVENT:
         return _events(entries, period)
     if kind == MILESTONE:
@@ -83,31 +98,25 @@ def _as_value(entry: Figure) -> PeriodValue:
     return PeriodValue(value=entry.value, stage=entry.stage, provisional=entry.provisional)
 
 
-def _events(entries: list, period: "Period") -> PeriodValue:
-    """Events of the year up to the period's end: a whole-year entry, else the sum of the
-    periods reported. Periods not reported count as unknown, not zero: with none reported
-    there is no value."""
+def _events(entries: list, period: "Period") -> list[Figure]:
+    """Events of the year up to the period's end: a whole-year entry, else the periods
+    reported. Periods not reported count as unknown, not zero: with none reported there is
+    no value."""
     same_year = [(own, entry) for own, entry in entries if own.year == period.year]
     if period.closes_year:
         whole = next((entry for own, entry in same_year if own.is_whole_year), None)
         if whole is not None:
-            return _as_value(whole)
-    counted = [e for own, e in same_year if not own.is_whole_year and own.end <= period.end]
-    if not counted:
-        return NONE
-    return PeriodValue(
-        value=sum((e.value for e in counted), Decimal(0)),
-        provisional=any(e.provisional for e in counted),
-    )
+            return [whole]
+    return [e for own, e in same_year if not own.is_whole_year and own.end <= period.end]
 
 
-def _highest_stage(entries: list, period: "Period") -> PeriodValue:
-    """The highest stage reached by the end of the period, over all earlier years too."""
+def _highest_stage(entries: list, period: "Period") -> list[Figure]:
+    """The entry of the highest stage reached by the end of the period, over earlier years
+    too."""
     reached = [entry for own, entry in entries if own.end <= period.end]
     if not reached:
-        return NONE
-    best = max(reached, key=lambda e: (e.stage_position, not e.provisional))
-    return _as_value(best)
+        return []
+    return [max(reached, key=lambda e: (e.stage_position, not e.provisional))]
 
 
 QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31), None: (12, 31)}

@@ -1,11 +1,13 @@
 """Reads for the clerk's pages: 我的填报 (what a department owes) and the entry form's facts.
 
-Which periods 我的填报 lists (the department "owes" a value for a period):
-- the current reporting quarter, `periods.last_ended_quarter(today)`, always, for every
-  indicator the department reports (when the quarter lies within the plan's years);
-- every earlier ended quarter from Q1 of the year after the plan's baseline year (the baseline
-  year itself is summed up by the plan's printed baseline), and every ended year's whole-year
-  figure (the statistics bureau's 年报) from that year on;
+Which periods 我的填报 lists (the department "owes" a value for a period, domain.md §10):
+- for each frequency its indicators are reported at (month, quarter, half-year, year), the
+  current period of that frequency, `periods.last_ended_period(frequency, today)`, always,
+  for every indicator of that frequency (when the period lies within the plan's years);
+- every earlier ended period of the indicator's frequency from the plan's first tracked
+  period (`Plan.first_year`, by default the year after the baseline year, whose printed
+  baseline sums it up), and every ended year's whole-year figure (the statistics bureau's
+  年报, due on the plan's annual date of the next year) from that year on, for every indicator;
 - the baseline year's whole-year figure for an indicator whose baseline the plan leaves
   missing ("-"), when its progress would use one (level, annual_total, rate: domain.md §4);
   a `cumulative` indicator starts at 0 instead, and the other kinds use no baseline figure.

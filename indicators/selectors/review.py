@@ -241,7 +241,7 @@ def queue_rows(*, user, filters: QueueFilters, choices: QueueChoices) -> list[Qu
             QueueRow(
                 actual=actual,
                 departments=[d.name for d in choices.reporters.get(indicator.pk, [])],
-                period=periods.period_label(actual.year, actual.quarter),
+                period=actual.period.label(),
                 submitted=figure(indicator, actual.value, actual.stage),
                 in_force=(
                     figure(indicator, actual.approved_value, actual.approved_stage)

@@ -57,6 +57,12 @@ class Entry:
     def of(cls, period: periods.Period, **figure) -> "Entry":
         return cls(year=period.year, **period.fields, **figure)
 
+    @property
+    def period(self) -> periods.Period:
+        return periods.Period.from_fields(
+            self.year, month=self.month, quarter=self.quarter, half=self.half
+        )
+
 
 def _require_reporter(user, indicator: Indicator) -> None:
     if not access.reports(user, indicator):

@@ -55,7 +55,7 @@ DEFAULT_PLAN = "luhe-garment"
 
 class Row(NamedTuple):
     code: str
-    period: str  # "2025": the whole year; "2026Q3": a quarter
+    period: str  # "2025": the whole year; "2026-Q3": a quarter
     figure: str  # a number, or the stage reached for a milestone indicator
     note: str = ""
 
@@ -66,172 +66,174 @@ DEMO_ROWS = [
     # 全产业链总产值（亿元）annual_total, geometric 30→60 (2028). 2025 quarters are year-to-date;
     # the statistics bureau's whole-year figure supersedes the Q4 flash estimate.
     # 2026 Q3: YTD 26.4 → 35.2 a year; V 37.80; R 0.67 → behind (annualised).
-    Row("gross_output", "2025Q1", "6.6"),
-    Row("gross_output", "2025Q2", "14.2"),
-    Row("gross_output", "2025Q3", "22.0"),
-    Row("gross_output", "2025Q4", "29.6"),
+    Row("gross_output", "2025-Q1", "6.6"),
+    Row("gross_output", "2025-Q2", "14.2"),
+    Row("gross_output", "2025-Q3", "22.0"),
+    Row("gross_output", "2025-Q4", "29.6"),
     Row("gross_output", "2025", "30"),
-    Row("gross_output", "2026Q1", "7.9"),
-    Row("gross_output", "2026Q2", "17.1"),
-    Row("gross_output", "2026Q3", "26.4"),
+    Row("gross_output", "2026-Q1", "7.9"),
+    Row("gross_output", "2026-Q2", "17.1"),
+    Row("gross_output", "2026-Q3", "26.4"),
     # 全县GDP占比（%）level, baseline missing ("-"): the 2025 figure 1.2 stands in for it.
     # 2026 Q3: 1.4; V 1.4; R 1.00 → on_track, baseline_missing.
     Row("gdp_share", "2025", "1.2"),
-    Row("gdp_share", "2026Q1", "1.2"),
-    Row("gdp_share", "2026Q2", "1.3"),
-    Row("gdp_share", "2026Q3", "1.4"),
+    Row("gdp_share", "2026-Q1", "1.2"),
+    Row("gdp_share", "2026-Q2", "1.3"),
+    Row("gdp_share", "2026-Q3", "1.4"),
     # 规上工业产值占全县规上工业比重（%）level 0→2. 2026 Q3: 0.6; V 0.5; R 1.20 → ahead.
     Row("above_scale_output_share", "2025", "0"),
-    Row("above_scale_output_share", "2026Q1", "0"),
-    Row("above_scale_output_share", "2026Q2", "0.3", "首家服装企业纳入规上工业统计"),
-    Row("above_scale_output_share", "2026Q3", "0.6", "第二家服装企业升规入统"),
+    Row("above_scale_output_share", "2026-Q1", "0"),
+    Row("above_scale_output_share", "2026-Q2", "0.3", "首家服装企业纳入规上工业统计"),
+    Row("above_scale_output_share", "2026-Q3", "0.6", "第二家服装企业升规入统"),
     # 电子商务交易额（亿元）annual_total, geometric 7→30.
     # 2026 Q3: YTD 6.9 → 9.2 a year; V 11.37; R 0.50 → far_behind (annualised).
-    Row("ecommerce_volume", "2025Q1", "1.5"),
-    Row("ecommerce_volume", "2025Q2", "3.3"),
-    Row("ecommerce_volume", "2025Q3", "5.0"),
-    Row("ecommerce_volume", "2025Q4", "7.0"),
-    Row("ecommerce_volume", "2026Q1", "2.0"),
-    Row("ecommerce_volume", "2026Q2", "4.4"),
-    Row("ecommerce_volume", "2026Q3", "6.9"),
+    Row("ecommerce_volume", "2025-Q1", "1.5"),
+    Row("ecommerce_volume", "2025-Q2", "3.3"),
+    Row("ecommerce_volume", "2025-Q3", "5.0"),
+    Row("ecommerce_volume", "2025-Q4", "7.0"),
+    Row("ecommerce_volume", "2026-Q1", "2.0"),
+    Row("ecommerce_volume", "2026-Q2", "4.4"),
+    Row("ecommerce_volume", "2026-Q3", "6.9"),
     # 企业培育 ---------------------------------------------------------------------------------
     # 规上企业数量（家）0→5. 2026 Q3: 2; V 1.25; R 1.60 → ahead, check_data.
     Row("above_scale_enterprises", "2025", "0"),
-    Row("above_scale_enterprises", "2026Q1", "0"),
-    Row("above_scale_enterprises", "2026Q2", "1", "首家服装企业升规"),
-    Row("above_scale_enterprises", "2026Q3", "2", "第二家服装企业升规"),
+    Row("above_scale_enterprises", "2026-Q1", "0"),
+    Row("above_scale_enterprises", "2026-Q2", "1", "首家服装企业升规"),
+    Row("above_scale_enterprises", "2026-Q3", "2", "第二家服装企业升规"),
     # 亿元以上企业（家）0→2. 2026 Q3: 0; V 0.5; R 0 → far_behind.
     Row("hundred_million_enterprises", "2025", "0"),
-    Row("hundred_million_enterprises", "2026Q1", "0"),
-    Row("hundred_million_enterprises", "2026Q2", "0"),
-    Row("hundred_million_enterprises", "2026Q3", "0"),
+    Row("hundred_million_enterprises", "2026-Q1", "0"),
+    Row("hundred_million_enterprises", "2026-Q2", "0"),
+    Row("hundred_million_enterprises", "2026-Q3", "0"),
     # 限上批发和零售企业（家）2→15. 2026 Q3: 5; V 5.25; R 0.92 → behind.
     Row("wholesale_retail_enterprises", "2025", "2"),
-    Row("wholesale_retail_enterprises", "2026Q1", "3"),
-    Row("wholesale_retail_enterprises", "2026Q2", "4"),
-    Row("wholesale_retail_enterprises", "2026Q3", "5"),
+    Row("wholesale_retail_enterprises", "2026-Q1", "3"),
+    Row("wholesale_retail_enterprises", "2026-Q2", "4"),
+    Row("wholesale_retail_enterprises", "2026-Q3", "5"),
     # 高新技术企业（家）0→1. 2026 Q3: 1 ≥ T2028 → achieved_milestone, check_data (R 4).
     Row("high_tech_enterprises", "2025", "0"),
-    Row("high_tech_enterprises", "2026Q1", "0"),
-    Row("high_tech_enterprises", "2026Q2", "0"),
-    Row("high_tech_enterprises", "2026Q3", "1", "一家服装企业通过高新技术企业认定"),
+    Row("high_tech_enterprises", "2026-Q1", "0"),
+    Row("high_tech_enterprises", "2026-Q2", "0"),
+    Row("high_tech_enterprises", "2026-Q3", "1", "一家服装企业通过高新技术企业认定"),
     # 跨境电商主体（家）300→500. 2026 Q3: 352; V 350; R 1.04 → on_track.
     Row("cross_border_ecommerce", "2025", "300"),
-    Row("cross_border_ecommerce", "2026Q1", "318"),
-    Row("cross_border_ecommerce", "2026Q2", "335"),
-    Row("cross_border_ecommerce", "2026Q3", "352"),
+    Row("cross_border_ecommerce", "2026-Q1", "318"),
+    Row("cross_border_ecommerce", "2026-Q2", "335"),
+    Row("cross_border_ecommerce", "2026-Q3", "352"),
     # 相关市场主体总数（家）900→1400. 2026 Q3: 1060; V 1025; R 1.28 → ahead.
     Row("market_entities", "2025", "900"),
-    Row("market_entities", "2026Q1", "960"),
-    Row("market_entities", "2026Q2", "1010"),
-    Row("market_entities", "2026Q3", "1060"),
+    Row("market_entities", "2026-Q1", "960"),
+    Row("market_entities", "2026-Q2", "1010"),
+    Row("market_entities", "2026-Q3", "1060"),
     # 乡贤企业数（家）30→100. 2026 Q3: 46; V 47.5; R 0.91 → behind.
     Row("xiangxian_enterprises", "2025", "30"),
-    Row("xiangxian_enterprises", "2026Q1", "36"),
-    Row("xiangxian_enterprises", "2026Q2", "41"),
-    Row("xiangxian_enterprises", "2026Q3", "46"),
+    Row("xiangxian_enterprises", "2026-Q1", "36"),
+    Row("xiangxian_enterprises", "2026-Q2", "41"),
+    Row("xiangxian_enterprises", "2026-Q3", "46"),
     # 招商引资 ---------------------------------------------------------------------------------
     # 产业项目新引进累计数（个）cumulative 4→23. 2026 Q3: 8; V 8.75; R 0.84 → behind.
     Row("projects_introduced", "2025", "4"),
-    Row("projects_introduced", "2026Q1", "5"),
-    Row("projects_introduced", "2026Q2", "7"),
-    Row("projects_introduced", "2026Q3", "8"),
+    Row("projects_introduced", "2026-Q1", "5"),
+    Row("projects_introduced", "2026-Q2", "7"),
+    Row("projects_introduced", "2026-Q3", "8"),
     # 生产性服务企业引育数（设计、物流等）（家）cumulative 0→10. 2026 Q3: 3; V 2.5; R 1.20 → ahead.
     Row("producer_service_enterprises", "2025", "0"),
-    Row("producer_service_enterprises", "2026Q1", "1"),
-    Row("producer_service_enterprises", "2026Q2", "2", "新引进一家服装设计工作室"),
-    Row("producer_service_enterprises", "2026Q3", "3"),
+    Row("producer_service_enterprises", "2026-Q1", "1"),
+    Row("producer_service_enterprises", "2026-Q2", "2", "新引进一家服装设计工作室"),
+    Row("producer_service_enterprises", "2026-Q3", "3"),
     # 就业带动 ---------------------------------------------------------------------------------
     # 从业人员（万人）level 2→3. 2026 Q3: 2.26; V 2.25; R 1.04 → on_track.
     Row("employment", "2025", "2"),
-    Row("employment", "2026Q1", "2.08"),
-    Row("employment", "2026Q2", "2.17"),
-    Row("employment", "2026Q3", "2.26"),
+    Row("employment", "2026-Q1", "2.08"),
+    Row("employment", "2026-Q2", "2.17"),
+    Row("employment", "2026-Q3", "2.26"),
     # 县外引进熟练工累计（人）cumulative, baseline missing: counted from 0 in 2026 (no flag).
     # 2026 Q3: 760; V 750; R 1.01 → on_track.
-    Row("skilled_workers_introduced", "2026Q1", "380"),
-    Row("skilled_workers_introduced", "2026Q2", "560"),
-    Row("skilled_workers_introduced", "2026Q3", "760"),
+    Row("skilled_workers_introduced", "2026-Q1", "380"),
+    Row("skilled_workers_introduced", "2026-Q2", "560"),
+    Row("skilled_workers_introduced", "2026-Q3", "760"),
     # 中级以上职业技能人才（人）: left empty → no_data, baseline_missing.
     # 特殊群体就业数（人）level 60→200. 2026 Q3: 68; V 95; R 0.23 → far_behind.
     Row("special_groups_employed", "2025", "60"),
-    Row("special_groups_employed", "2026Q1", "62"),
-    Row("special_groups_employed", "2026Q2", "65"),
-    Row("special_groups_employed", "2026Q3", "68"),
+    Row("special_groups_employed", "2026-Q1", "62"),
+    Row("special_groups_employed", "2026-Q2", "65"),
+    Row("special_groups_employed", "2026-Q3", "68"),
     # 产业人均工资（元/月）level, geometric 4500→5500. 2026 Q3: 4680; V 4731; R 0.78 → behind.
     Row("average_wage", "2025", "4500"),
-    Row("average_wage", "2026Q1", "4560"),
-    Row("average_wage", "2026Q2", "4620"),
-    Row("average_wage", "2026Q3", "4680"),
+    Row("average_wage", "2026-Q1", "4560"),
+    Row("average_wage", "2026-Q2", "4620"),
+    Row("average_wage", "2026-Q3", "4680"),
     # 品牌建设 ---------------------------------------------------------------------------------
     # 自主品牌数量（个）2→5. 2026 Q3: 3; V 2.75; R 1.33 → ahead.
     Row("own_brands", "2025", "2"),
-    Row("own_brands", "2026Q1", "2"),
-    Row("own_brands", "2026Q2", "3"),
-    Row("own_brands", "2026Q3", "3"),
+    Row("own_brands", "2026-Q1", "2"),
+    Row("own_brands", "2026-Q2", "3"),
+    Row("own_brands", "2026-Q3", "3"),
     # 区域品牌知名度 milestone: still 未注册 (成功注册 is due in 2028) → in_progress.
     Row("regional_brand", "2025", "未注册"),
-    Row("regional_brand", "2026Q1", "未注册"),
-    Row("regional_brand", "2026Q2", "未注册"),
-    Row("regional_brand", "2026Q3", "未注册", "区域品牌集体商标注册申请已获受理，尚待核准"),
+    Row("regional_brand", "2026-Q1", "未注册"),
+    Row("regional_brand", "2026-Q2", "未注册"),
+    Row("regional_brand", "2026-Q3", "未注册", "区域品牌集体商标注册申请已获受理，尚待核准"),
     # 数字化水平 -------------------------------------------------------------------------------
     # 数字化管理系统应用企业（家）level, baseline missing: the 2025 figure 1 stands in for it.
     # 2026 Q3: 2; V 2; R 1.00 → on_track, baseline_missing.
     Row("digital_management_adopters", "2025", "1"),
-    Row("digital_management_adopters", "2026Q1", "1"),
-    Row("digital_management_adopters", "2026Q2", "2", "一家企业上线智能吊挂及生产管理系统"),
-    Row("digital_management_adopters", "2026Q3", "2"),
+    Row("digital_management_adopters", "2026-Q1", "1"),
+    Row("digital_management_adopters", "2026-Q2", "2", "一家企业上线智能吊挂及生产管理系统"),
+    Row("digital_management_adopters", "2026-Q3", "2"),
     # 自动化生产工厂/车间（个）0→3. 2026 Q3: 1; V 0.75; R 1.33 → ahead.
     Row("automated_factories", "2025", "0"),
-    Row("automated_factories", "2026Q1", "0"),
-    Row("automated_factories", "2026Q2", "1", "首个自动化裁剪车间投产"),
-    Row("automated_factories", "2026Q3", "1"),
+    Row("automated_factories", "2026-Q1", "0"),
+    Row("automated_factories", "2026-Q2", "1", "首个自动化裁剪车间投产"),
+    Row("automated_factories", "2026-Q3", "1"),
     # 人口与收入 -------------------------------------------------------------------------------
     # 城乡人均可支配收入增速（%）rate 5.2→8. 2026 Q3: 4.8, below the baseline; V 6.13;
     # R −0.43 → regressing.
     Row("income_growth", "2025", "5.2"),
-    Row("income_growth", "2026Q1", "5.6"),
-    Row("income_growth", "2026Q2", "5.1"),
-    Row("income_growth", "2026Q3", "4.8"),
+    Row("income_growth", "2026-Q1", "5.6"),
+    Row("income_growth", "2026-Q2", "5.1"),
+    Row("income_growth", "2026-Q3", "4.8"),
     # 净流入人数（人）: left empty (an annual population statistic) → no_data.
     # 集体经济 ---------------------------------------------------------------------------------
     # 30万元以上行政村数量（个）21→90. 2026 Q3: 38; V 38.25; R 0.99 → on_track.
     Row("villages_300k", "2025", "21"),
-    Row("villages_300k", "2026Q1", "21"),
-    Row("villages_300k", "2026Q2", "30"),
-    Row("villages_300k", "2026Q3", "38"),
+    Row("villages_300k", "2026-Q1", "21"),
+    Row("villages_300k", "2026-Q2", "30"),
+    Row("villages_300k", "2026-Q3", "38"),
     # 50万元以上行政村数量（个）8→10. 2026 Q3: 10 ≥ T2028 → achieved_milestone, check_data (R 4).
     Row("villages_500k", "2025", "8"),
-    Row("villages_500k", "2026Q1", "8"),
-    Row("villages_500k", "2026Q2", "9"),
-    Row("villages_500k", "2026Q3", "10"),
+    Row("villages_500k", "2026-Q1", "8"),
+    Row("villages_500k", "2026-Q2", "9"),
+    Row("villages_500k", "2026-Q3", "10"),
     # 100万元以上行政村数量（个）2→5. 2026 Q3: 3; V 2.75; R 1.33 → ahead.
     Row("villages_1m", "2025", "2"),
-    Row("villages_1m", "2026Q1", "2"),
-    Row("villages_1m", "2026Q2", "2"),
-    Row("villages_1m", "2026Q3", "3"),
+    Row("villages_1m", "2026-Q1", "2"),
+    Row("villages_1m", "2026-Q2", "2"),
+    Row("villages_1m", "2026-Q3", "3"),
     # 安全生产 ---------------------------------------------------------------------------------
     # 安全生产事故 zero_event, events per quarter: one in 2026 Q2 → 1 so far in 2026 → failed.
-    Row("safety_accidents", "2025Q1", "0"),
-    Row("safety_accidents", "2025Q2", "0"),
-    Row("safety_accidents", "2025Q3", "0"),
-    Row("safety_accidents", "2025Q4", "0"),
-    Row("safety_accidents", "2026Q1", "0"),
-    Row("safety_accidents", "2026Q2", "1", "一家制衣厂发生一起机械伤害事故（1人轻伤），已责令整改"),
-    Row("safety_accidents", "2026Q3", "0"),
+    Row("safety_accidents", "2025-Q1", "0"),
+    Row("safety_accidents", "2025-Q2", "0"),
+    Row("safety_accidents", "2025-Q3", "0"),
+    Row("safety_accidents", "2025-Q4", "0"),
+    Row("safety_accidents", "2026-Q1", "0"),
+    Row(
+        "safety_accidents", "2026-Q2", "1", "一家制衣厂发生一起机械伤害事故（1人轻伤），已责令整改"
+    ),
+    Row("safety_accidents", "2026-Q3", "0"),
     # 社会治理 ---------------------------------------------------------------------------------
     # 刑事治安警情增速（%）rate, lower is better, −8.6→−10. 2026 Q3: −7.6; V −9.07;
     # R −2.14 → regressing.
     Row("crime_growth", "2025", "-8.6"),
-    Row("crime_growth", "2026Q1", "-9.8"),
-    Row("crime_growth", "2026Q2", "-8.4"),
-    Row("crime_growth", "2026Q3", "-7.6"),
+    Row("crime_growth", "2026-Q1", "-9.8"),
+    Row("crime_growth", "2026-Q2", "-8.4"),
+    Row("crime_growth", "2026-Q3", "-7.6"),
     # 信访量增速（%）rate, lower is better, −15.1→−20 (2028)→−25 (2030). 2026 Q3: −26.3
     # ≤ −25 → achieved_final, check_data (R 6.9).
     Row("petition_growth", "2025", "-15.1"),
-    Row("petition_growth", "2026Q1", "-22.4"),
-    Row("petition_growth", "2026Q2", "-24.8"),
-    Row("petition_growth", "2026Q3", "-26.3"),
+    Row("petition_growth", "2026-Q1", "-22.4"),
+    Row("petition_growth", "2026-Q2", "-24.8"),
+    Row("petition_growth", "2026-Q3", "-26.3"),
 ]
 # fmt: on
 
@@ -264,12 +266,6 @@ def demo_plan(*, slug: str) -> Plan:
     return plan
 
 
-def parse_period(period: str) -> tuple[int, int | None]:
-    """'2026Q3' → (2026, 3); '2025' → (2025, None), the whole year."""
-    year, _sep, quarter = period.partition("Q")
-    return int(year), int(quarter) if quarter else None
-
-
 @transaction.atomic
 def demo_seed(*, plan: Plan, rows=DEMO_ROWS) -> SeedReport:
     """Enter and approve the demo rows the plan has no value for yet (all or nothing).
@@ -280,18 +276,23 @@ def demo_seed(*, plan: Plan, rows=DEMO_ROWS) -> SeedReport:
     entry_user, review_user = (_demo_user(name, role, plan) for name, role in DEMO_USERS)
     indicators = {i.code: i for i in Indicator.objects.filter(plan=plan).select_related("plan")}
     filled = Actual.objects.filter(indicator__plan=plan)
-    present = set(filled.values_list("indicator__code", "year", "quarter"))
+    present = {
+        (code, periods.Period.from_fields(year, month=month, quarter=quarter, half=half))
+        for code, year, month, quarter, half in filled.values_list(
+            "indicator__code", "year", "month", "quarter", "half"
+        )
+    }
     report = SeedReport()
     today = periods.today()
     for row in rows:
         indicator = indicators.get(row.code)
-        year, quarter = parse_period(row.period)
+        period = periods.parse_code(row.period)
         if indicator is None:
             if row.code not in report.unknown:
                 report.unknown.append(row.code)
-        elif (row.code, year, quarter) in present:
+        elif (row.code, period) in present:
             report.present += 1
-        elif not periods.has_ended(year, quarter, today):
+        elif not period.has_ended(today):
             report.not_ended += 1
         else:
             _enter(indicator, _entry(indicator, row), entry_user, review_user)
@@ -300,12 +301,12 @@ def demo_seed(*, plan: Plan, rows=DEMO_ROWS) -> SeedReport:
 
 
 def _entry(indicator: Indicator, row: Row) -> Entry:
-    year, quarter = parse_period(row.period)
     if indicator.kind == Kind.MILESTONE:
         figure = {"stage": row.figure}
     else:
         figure = {"value": Decimal(row.figure)}
-    return Entry(year=year, quarter=quarter, source=DEMO_SOURCE, note=row.note, **figure)
+    period = periods.parse_code(row.period)
+    return Entry.of(period, source=DEMO_SOURCE, note=row.note, **figure)
 
 
 def _enter(indicator: Indicator, entry: Entry, entry_user, review_user) -> None:
@@ -316,7 +317,7 @@ def _enter(indicator: Indicator, entry: Entry, entry_user, review_user) -> None:
             _("Demo value %(code)s %(period)s refused: %(reason)s")
             % {
                 "code": indicator.code,
-                "period": periods.period_label(entry.year, entry.quarter),
+                "period": entry.period.label(),
                 "reason": exc,
             }
         ) from exc

@@ -92,7 +92,7 @@ def _carry_out(user, decision: _Decision) -> int:
                         user=user, actual=actual, comment=decision.comment, version=version
                     )
             except ServiceError as error:
-                period = periods.period_label(actual.year, actual.quarter)
+                period = actual.period.label()
                 what = f"{actual.indicator.printed_name} {period}"
                 raise _Refused(
                     _("Nothing was changed. %(value)s: %(reason)s")
@@ -156,7 +156,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     back_url, back_label = _back_link(request.user, actual)
     context = {
         "actual": actual,
-        "period": periods.period_label(actual.year, actual.quarter),
+        "period": actual.period.label(),
         "working": review_selectors.figure(indicator, actual.value, actual.stage),
         "in_force": (
             review_selectors.figure(indicator, actual.approved_value, actual.approved_stage)

@@ -8,8 +8,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from indicators.domain import progress
-from indicators.domain.periods import Period
+from indicators.domain import periods, progress
 from indicators.models import (
     Actual,
     ActualState,
@@ -71,7 +70,8 @@ class ValueRow:
     unit: str
     kind: str
     year: int
-    quarter: int | None
+    period: str  # the period in words (2026年3月, 2026年第1季度, 2026年（全年）)
+    period_order: int  # periods in time order, a whole-year figure after its year's last period
     in_force: Decimal | str | None  # a number, or a stage's name
     pending: Decimal | str | None  # a submitted figure awaiting review
     state: str
@@ -105,13 +105,13 @@ def evaluation(*, plan: Plan, query: Query) -> Evaluation:
     """Everything the workbook shows, as plain rows (11 queries; see the module docstring)."""
     moment = end_of_day(query.as_of) if query.as_of else None
     rows = progress_selectors.progress_rows(
-        plan=plan, period=Period.of(query.year, query.quarter), as_of=moment
+        plan=plan, period=periods.Period.of(query.year, query.quarter), as_of=moment
     )
     targets = table_targets(plan)
     years = tuple(sorted({year for per_year in targets.values() for year in per_year}))
     stored = stored_values(plan=plan, year=query.year, moment=moment)
     milestone_year, share = progress.schedule_position(
-        plan.baseline_year, plan.milestone_years, Period.of(query.year, query.quarter)
+        plan.baseline_year, plan.milestone_years, periods.Period.of(query.year, query.quarter)
     )
     return Evaluation(
         plan_name=plan.name,
@@ -167,12 +167,13 @@ def indicator_row(row, targets, years, stored, query: Query) -> IndicatorRow:
         flags=p.flags,
         leads=tuple(row.leads),
         responsible=tuple(row.responsible),
-        sources=period_sources(ind.kind, stored.get(ind.pk, []), query.year, query.quarter),
+        sources=period_sources(ind.kind, stored.get(ind.pk, []), row.period),
     )
 
 
 VALUE_FIELDS = (
-    "id", "indicator_id", "year", "quarter", "state", "value", "stage__label", "source",
+    "id", "indicator_id", "year", "month", "quarter", "half", "state", "value", "stage__label",
+    "source",
     "approved_value", "approved_stage__label", "approved_stage__position", "approved_source",
     "created_by__username", "approved_by__username", "created_at", "submitted_at",
     "approved_at",
@@ -211,47 +212,39 @@ def _in_force(record: dict) -> bool:
     return record["approved_value"] is not None or record["approved_stage__label"] is not None
 
 
-def _sort_key(record: dict) -> tuple[int, int]:
-    """Periods in time order; a whole-year figure comes after the year's fourth quarter."""
-    return record["year"], record["quarter"] or 5
+def _period(record: dict) -> periods.Period:
+    return periods.Period.from_fields(
+        record["year"], month=record["month"], quarter=record["quarter"], half=record["half"]
+    )
 
 
-def period_sources(kind: str, records: list[dict], year: int, quarter: int | None) -> tuple:
-    """The sources of the figures in force that make the period's value (domain.md §3): the
-    period's own figure (for the whole year or Q4, the whole-year figure before the Q4 one);
-    for zero events every quarter counted; for a milestone, the latest figure reporting the
-    stage reached."""
-    figures = sorted((r for r in records if _in_force(r)), key=_sort_key)
-    last = (year, quarter or 5)
-    if kind == Kind.MILESTONE:
-        chosen = _highest_stage(f for f in figures if _sort_key(f) <= last)
-    elif kind == Kind.ZERO_EVENT:
-        chosen = _events(figures, year, quarter)
-    else:
-        chosen = _own(figures, year, quarter)
-    return tuple(dict.fromkeys(f["approved_source"] for f in chosen if f["approved_source"]))
+def _sort_key(record: dict) -> int:
+    """Periods in time order; a whole-year figure comes after the year's last period."""
+    period = _period(record)
+    return period.end.toordinal() * 2 + period.is_whole_year
 
 
-def _own(figures: list[dict], year: int, quarter: int | None) -> list[dict]:
-    by_period = {(f["year"], f["quarter"]): f for f in figures}
-    wanted = [(year, None), (year, 4)] if quarter in (None, 4) else [(year, quarter)]
-    return next(([by_period[p]] for p in wanted if p in by_period), [])
+def period_sources(kind: str, records: list[dict], period: periods.Period | None) -> tuple:
+    """The sources of the figures in force that make the period's value, chosen by the
+    engine's own derivation (`periods.chosen`, domain.md §3): the period's own figure (the
+    whole-year figure before the year's last period's); for zero events every period
+    counted; for a milestone, the figure reporting the stage reached."""
+    if period is None:
+        return ()
+    pairs = [(_figure(r), r) for r in sorted(records, key=_sort_key) if _in_force(r)]
+    picked = {id(f) for f in periods.chosen(kind, [f for f, _r in pairs], period)}
+    chosen = [r for f, r in pairs if id(f) in picked]
+    return tuple(dict.fromkeys(r["approved_source"] for r in chosen if r["approved_source"]))
 
 
-def _events(figures: list[dict], year: int, quarter: int | None) -> list[dict]:
-    whole_year = [f for f in figures if f["year"] == year and f["quarter"] is None]
-    if quarter in (None, 4) and whole_year:
-        return whole_year
-    last = quarter or 4
-    return [f for f in figures if f["year"] == year and f["quarter"] and f["quarter"] <= last]
-
-
-def _highest_stage(figures) -> list[dict]:
-    figures = list(figures)
-    if not figures:
-        return []
-    top = max(f["approved_stage__position"] or 0 for f in figures)
-    return [[f for f in figures if (f["approved_stage__position"] or 0) == top][-1]]
+def _figure(record: dict) -> periods.Figure:
+    """The figure in force of a stored record, as the engine's derivation reads it."""
+    period = _period(record)
+    return periods.Figure(
+        period.year, record["quarter"], record["approved_value"],
+        record["approved_stage__label"], record["approved_stage__position"], False,
+        record["month"], record["half"],
+    )  # fmt: skip
 
 
 def value_rows(rows, stored: dict[int, list[dict]], year: int) -> list[ValueRow]:
@@ -275,7 +268,8 @@ def _value_row(ind, record: dict, submitted: bool) -> ValueRow:
         unit=ind.unit,
         kind=ind.kind,
         year=record["year"],
-        quarter=record["quarter"],
+        period=_period(record).label(),
+        period_order=_sort_key(record),
         in_force=record["approved_stage__label"] or record["approved_value"],
         pending=(record["stage__label"] or record["value"]) if submitted else None,
         state=str(ActualState(record["state"]).label),

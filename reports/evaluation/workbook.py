@@ -342,7 +342,7 @@ def print_setup(ws, title: str, title_rows: str | None = "1:1") -> None:
 
 
 def period_label(ev: Evaluation) -> str:
-    return periods.period_label(ev.query.year, ev.query.quarter)
+    return periods.Period.of(ev.query.year, ev.query.quarter).label()
 
 
 def title(ev: Evaluation) -> str:
@@ -498,12 +498,7 @@ def values_frame(values: list[ValueRow]) -> pd.DataFrame:
     """The year's values as a pandas frame in plan order, periods in time order, with the
     period in words and the times in the county's time zone (Excel has no time zones)."""
     frame = pd.DataFrame([vars(row) for row in values], columns=list(ValueRow.__annotations__))
-    frame["quarter_order"] = frame["quarter"].fillna(5)
-    frame = frame.sort_values(["order", "year", "quarter_order"], kind="stable")
-    frame["period"] = [
-        periods.period_label(int(y), None if pd.isna(q) else int(q))
-        for y, q in zip(frame["year"], frame["quarter"], strict=True)
-    ]
+    frame = frame.sort_values(["order", "period_order"], kind="stable")
     zone = str(timezone.get_default_timezone())
     for name in ("entered_at", "submitted_at", "approved_at"):
         local = pd.to_datetime(frame[name], utc=True).dt.tz_convert(zone).dt.tz_localize(None)

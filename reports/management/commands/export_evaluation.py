@@ -53,7 +53,7 @@ class Command(BaseCommand):
             % {
                 "file": out,
                 "count": len(ev.indicators),
-                "period": periods.period_label(query.year, query.quarter),
+                "period": periods.Period.of(query.year, query.quarter).label(),
             }
         )
 
