@@ -123,3 +123,58 @@ def test_every_page_api_and_workbook_answers(fifteenth, reviewer, client, analys
     assert workbook.status_code == 200
     book = openpyxl.load_workbook(BytesIO(workbook.content))
     assert book.sheetnames
+
+
+def test_the_plan_is_marked_as_example_data(fifteenth, client, analyst):
+    client.force_login(analyst)
+    page = client.get(reverse("reports:overview", args=[SLUG])).content.decode()
+    assert '<span class="badge example"' in page and "示例数据" in page
+
+
+def test_a_page_shows_each_indicators_latest_own_period(fifteenth, reviewer):
+    """On a 2026 Q3 page an annual indicator shows its 2025 figure (flagged earlier_period),
+    a monthly one September's, a half-yearly one the first half's (domain.md §10)."""
+    approve(fifteenth, reviewer, "urbanisation_rate", 2025, None, "55.3")
+    monthly = approve(fifteenth, reviewer, "air_quality_good_days", 2026, None, "97")
+    monthly.quarter, monthly.month = None, 9
+    monthly.save()
+    half = approve(fifteenth, reviewer, "high_tech_enterprises", 2026, None, "26")
+    half.half = 1
+    half.save()
+    rows = statuses(fifteenth, 2026, 3)
+    urban = rows["urbanisation_rate"]
+    assert urban.period == Period.whole_year(2025) and "earlier_period" in urban.progress.flags
+    assert rows["air_quality_good_days"].period == Period(2026, "monthly", 9)
+    assert rows["air_quality_good_days"].progress.value == D(97)
+    assert "earlier_period" not in rows["air_quality_good_days"].progress.flags
+    assert rows["high_tech_enterprises"].period == Period(2026, "half_yearly", 1)
+    assert "earlier_period" in rows["high_tech_enterprises"].progress.flags
+
+
+def test_a_monthly_value_through_the_api(fifteenth, client):
+    """A clerk of 县统计局 enters September's figure of a monthly indicator; the progress API
+    for the month shows it."""
+    from indicators.models import Department
+    from indicators.services.users import user_set_role
+
+    department = Department.objects.get(region__code="441523", name="县统计局")
+    clerk = user_set_role(username="tjj", role="clerk", department=department, password="pw-tjj")
+    client.force_login(clerk)
+    body = {
+        "plan": SLUG, "indicator": "industrial_value_added_growth", "year": 2026, "month": 9,
+        "value": "7.4", "source": "县统计局月报", "submit": True,
+    }  # fmt: skip
+    response = client.post("/api/v1/actuals/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert (response.json()["month"], response.json()["quarter"]) == (9, None)
+    assert response.json()["period"] == "2026年9月"
+    wrong = body | {"month": None, "quarter": 3}
+    response = client.post("/api/v1/actuals/", wrong, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"quarter": ["该指标按月度填报：请填报月度数据或全年数据。"]}
+    progress = client.get(
+        f"/api/v1/plans/{SLUG}/progress/", {"year": 2026, "month": 9, "include_pending": 1}
+    ).json()
+    row = next(r for r in progress["indicators"] if r["code"] == "industrial_value_added_growth")
+    assert row["period"] == {"year": 2026, "frequency": "monthly", "n": 9}
+    assert row["value"] == "7.4" and "provisional" in row["flags"]
