@@ -204,7 +204,7 @@ def test_the_indicator_table_links_to_the_workbook(leader_client, plan):
     assert f'href="{link}"' in response.content.decode()
     with translation.override("en"):
         response = leader_client.get(reverse("indicators:indicator-table", args=[plan.slug]))
-    assert "Download the plan workbook" in response.content.decode()
+    assert "下载规划工作簿" in response.content.decode()
 
 
 def test_the_download_is_the_exported_workbook(leader_client, plan, tmp_path):

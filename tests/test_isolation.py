@@ -277,7 +277,7 @@ def url_of(world, route: str, slug: str) -> str:
         "evaluation xlsx": f"/reports/{slug}/evaluation/2026.xlsx",
         "evaluation csv": f"/reports/{slug}/evaluation/2026.csv",
         # an administrator names the department; a clerk's own name is accepted too
-        "template": f"/reporting/template.xlsx?plan={slug}&year=2026&quarter=3&department={RSJ}",
+        "template": f"/reporting/template.xlsx?plan={slug}&period=2026-Q3&department={RSJ}",
         "upload": f"/reporting/upload/?plan={slug}",
     }[route]
 
@@ -639,7 +639,7 @@ def test_entry_form_of_another_county_cannot_be_posted(client, world, who):
 
 def hanyin_filled_template(client, world) -> bytes:
     logged_in(client, world, "hanyin_clerk")
-    response = client.get("/reporting/template.xlsx", {"plan": HANYIN, "year": 2026, "quarter": 3})
+    response = client.get("/reporting/template.xlsx", {"plan": HANYIN, "period": "2026-Q3"})
     assert response.status_code == 200, html(response)
     book = openpyxl.load_workbook(BytesIO(response.content))
     sheet = book.worksheets[0]
@@ -657,13 +657,13 @@ def hanyin_filled_template(client, world) -> bytes:
 def upload(client, content: bytes, plan: str | None = None):
     file = SimpleUploadedFile("模板.xlsx", content, content_type=upload_template.XLSX_TYPE)
     url = "/reporting/upload/" + (f"?plan={plan}" if plan else "")
-    return client.post(url, {"period": "2026-3", "action": "submit", "file": file})
+    return client.post(url, {"period": "2026-Q3", "action": "submit", "file": file})
 
 
 @pytest.mark.parametrize("who", ["luhe_clerk", "luhe_admin"])
 def test_template_of_another_county_does_not_exist(client, world, who):
     logged_in(client, world, who)
-    params = {"plan": HANYIN, "year": 2026, "quarter": 3, "department": RSJ}
+    params = {"plan": HANYIN, "period": "2026-Q3", "department": RSJ}
     assert client.get("/reporting/template.xlsx", params).status_code == 404
 
 

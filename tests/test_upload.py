@@ -2,6 +2,7 @@
 template reopened with openpyxl, the upload page's messages, the database afterwards."""
 
 import hashlib
+import re
 import zipfile
 from decimal import Decimal as D
 from io import BytesIO
@@ -35,7 +36,7 @@ def login(client, user):
 
 
 def download(client, **params) -> bytes:
-    response = client.get(TEMPLATE_URL, {"year": 2026, "quarter": 3, **params})
+    response = client.get(TEMPLATE_URL, {"period": "2026-Q3", **params})
     assert response.status_code == 200, response.content.decode()
     return response.content
 
@@ -70,7 +71,7 @@ def fill(content: bytes, values: dict[str, dict], edit=None) -> bytes:
     return buffer.getvalue()
 
 
-def post(client, content: bytes, period="2026-3", action="draft", name="模板.xlsx"):
+def post(client, content: bytes, period="2026-Q3", action="draft", name="模板.xlsx"):
     upload = SimpleUploadedFile(name, content, content_type=upload_template.XLSX_TYPE)
     return client.post(UPLOAD_URL, {"period": period, "action": action, "file": upload})
 
@@ -123,7 +124,7 @@ GOOD = {
 
 
 def test_template_lists_the_department_indicators_in_plan_order(kgj):
-    response = kgj.get(TEMPLATE_URL, {"year": 2026, "quarter": 3})
+    response = kgj.get(TEMPLATE_URL, {"period": "2026-Q3"})
     assert response["Content-Type"] == upload_template.XLSX_TYPE
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment")
@@ -156,7 +157,7 @@ def test_each_cell_says_what_the_value_means(kgj, client, clerk_rsj, clerk_scj):
     }
     assert meaning["ecommerce_volume"] == "1–3季度累计值（亿元）"
     assert meaning["above_scale_enterprises"] == "季末值（家）"
-    sheet = rows_sheet(open_book(download(kgj, year=2025, quarter=0)))
+    sheet = rows_sheet(open_book(download(kgj, period="2025")))
     assert (
         sheet.cell(row_of(sheet, "ecommerce_volume"), COL["meaning"]).value == "全年累计值（亿元）"
     )
@@ -208,7 +209,7 @@ def test_hidden_sheet_identifies_the_template(kgj, plan):
     identity = {row[0]: row[1] for row in hidden.iter_rows(max_row=7, values_only=True)}
     assert identity["plan"] == PLAN_SLUG
     assert identity["department"] == "县科工局"
-    assert (identity["year"], identity["quarter"]) == (2026, 3)
+    assert identity["period"] == "2026-Q3"
     sheet = rows_sheet(book)
     pairs = "\n".join(
         f"{sheet.cell(n, COL['code']).value}\t{sheet.cell(n, COL['name']).value}"
@@ -254,14 +255,14 @@ def test_file_name_names_department_and_period(kgj):
     with translation.override("zh-hans"):
         department = Department.objects.get(name="县科工局")
         template = upload_template.Template(
-            Plan.objects.get(slug=PLAN_SLUG), department, 2026, 3, []
+            Plan.objects.get(slug=PLAN_SLUG), department, Period.of(2026, 3), []
         )
-        assert upload_template.file_name(template) == "填报模板-县科工局-2026Q3.xlsx"
-        template = upload_template.Template(template.plan, department, 2025, None, [])
-        assert upload_template.file_name(template) == "填报模板-县科工局-2025全年.xlsx"
+        assert upload_template.file_name(template) == "填报模板-县科工局-2026年第3季度.xlsx"
+        template = upload_template.Template(template.plan, department, Period.whole_year(2025), [])
+        assert upload_template.file_name(template) == "填报模板-县科工局-2025年（全年）.xlsx"
     identity = dict(open_book(response.content)[upload_template.IDENTITY_SHEET].iter_rows(
         max_row=5, max_col=2, values_only=True))  # fmt: skip
-    assert (identity["year"], identity["quarter"]) == (2026, 3)
+    assert identity["period"] == "2026-Q3"
 
 
 # --- who may download and upload ----------------------------------------------------------
@@ -283,7 +284,7 @@ def test_file_name_names_department_and_period(kgj):
 )
 def test_who_may_download_a_template(client, request, who, params, status):
     login(client, request.getfixturevalue(who))
-    response = client.get(TEMPLATE_URL, {"year": 2026, "quarter": 3, **params})
+    response = client.get(TEMPLATE_URL, {"period": "2026-Q3", **params})
     assert response.status_code == status
 
 
@@ -304,10 +305,13 @@ def test_anonymous_goes_to_login(client, plan, url):
 
 def test_no_template_for_a_future_or_foreign_period(kgj):
     for params, text in [
-        ({"year": 2026, "quarter": 4}, "没有2026年第4季度的模板"),
-        ({"year": 2026, "quarter": 0}, "没有2026年（全年）的模板"),
-        ({"year": 2024, "quarter": 2}, "该期间不在规划期内，或尚未结束"),
-        ({"year": "x", "quarter": 2}, "年份和季度须为数字"),
+        ({"period": "2026-Q4"}, "没有2026年第4季度的模板"),
+        ({"period": "2026"}, "没有2026年（全年）的模板"),
+        ({"period": "2024-Q2"}, "该期间不在规划期内，或尚未结束"),
+        ({"period": "2026-X2"}, zh("Write the period as 2026, 2026-M03, 2026-Q1 or 2026-H1.")),
+        ({"period": "2026-Q5"}, zh("The quarter must be 1 to 4.")),
+        ({"year": "x", "quarter": 2}, zh("The year must be a number such as 2026.")),
+        ({"year": 2026, "quarter": 0}, "没有2026年（全年）的模板"),  # an old link's whole year
     ]:
         response = kgj.get(TEMPLATE_URL, params)
         assert response.status_code == 400
@@ -334,6 +338,15 @@ def test_upload_page_offers_download_and_choices(kgj):
         "县科工局",
     ]:
         assert text in page
+    # 县科工局 reports quarterly: its quarters and whole years, newest first, Q3 chosen first
+    # in both the download and the upload form.
+    offered = re.findall(r'<option value="(2026[^"]*|2025[^"]*)"', page)
+    half = len(offered) // 2
+    assert offered[:half] == offered[half:]
+    assert offered[:half] == [
+        "2026-Q3", "2026-Q2", "2026-Q1", "2025", "2025-Q4", "2025-Q3", "2025-Q2", "2025-Q1",
+    ]  # fmt: skip
+    assert page.count('<option value="2026-Q3" selected>') == 2
 
 
 # --- refusals: nothing is saved -----------------------------------------------------------
@@ -377,20 +390,22 @@ def test_refuses_another_departments_template(client, clerk_kgj, clerk_rsj):
 
 
 def test_refuses_a_template_of_another_period(kgj):
-    content = download(kgj, quarter=2)
+    content = download(kgj, period="2026-Q2")
     content = fill(content, {"above_scale_enterprises": {"value": 3, "source": SOURCE}})
     refused(
-        post(kgj, content, period="2026-3"),
+        post(kgj, content, period="2026-Q3"),
         "该模板对应2026年第2季度，而您选择上报的是2026年第3季度",
     )
 
 
 def test_refuses_a_template_of_a_period_not_yet_over(kgj, plan):
     department = Department.objects.get(name="县科工局")
-    template = upload_template.template_for(plan=plan, department=department, year=2026, quarter=4)
+    template = upload_template.template_for(
+        plan=plan, department=department, period=Period.of(2026, 4)
+    )
     content = upload_template.build_workbook(template)
     content = fill(content, {"above_scale_enterprises": {"value": 3, "source": SOURCE}})
-    refused(post(kgj, content, period="2026-3"), "该模板对应2026年第4季度，该期间尚未结束")
+    refused(post(kgj, content, period="2026-Q3"), "该模板对应2026年第4季度，该期间尚未结束")
 
 
 def test_refuses_a_changed_code(kgj):
@@ -580,10 +595,28 @@ def test_milestone_stage_is_uploaded(client, clerk_scj):
     assert response.status_code == 400
 
 
+def test_old_links_and_templates_still_work(kgj):
+    """A link of the old form (?year=&quarter=), and a template downloaded before templates named
+    their period by its code (identity format 1: year and quarter)."""
+    book = open_book(download(kgj, period="", year=2026, quarter=3))
+    hidden = book[upload_template.IDENTITY_SHEET]
+    assert (hidden["A4"].value, hidden["B4"].value) == ("period", "2026-Q3")
+    hidden["B1"] = "1"  # the format
+    hidden["A4"], hidden["B4"] = "year", 2026
+    hidden.insert_rows(5)
+    hidden["A5"], hidden["B5"] = "quarter", 3
+    values = {"above_scale_enterprises": {"value": 3, "source": SOURCE}}
+    buffer = BytesIO()
+    book.save(buffer)
+    assert post(kgj, fill(buffer.getvalue(), values)).status_code == 302
+    actual = Actual.objects.get()
+    assert (actual.year, actual.quarter, actual.value) == (2026, 3, D(3))
+
+
 def test_whole_year_template_is_uploaded(kgj):
-    content = download(kgj, year=2025, quarter=0)
+    content = download(kgj, period="2025")
     content = fill(content, {"above_scale_enterprises": {"value": 1, "source": SOURCE}})
-    assert post(kgj, content, period="2025-0").status_code == 302
+    assert post(kgj, content, period="2025").status_code == 302
     actual = Actual.objects.get()
     assert (actual.year, actual.quarter) == (2025, None)
 

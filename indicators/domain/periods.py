@@ -1,14 +1,10 @@
 """Reporting periods and the values they hold (domain.md §3, §5, §10). Pure: plain values.
 
-The second half of this module, `Period` and its functions, is the one home for reporting
-periods of every frequency (month, quarter, half, whole year): their time t, last day,
-deadline, label, how they are written in URLs, the API and uploads, which ones are owed, and
-which one a page shows. Use it for anything new.
-
-The first half predates it and speaks of (year, quarter) pairs only: an indicator's entries
-for a year are quarterly (quarter 1–4) or whole-year (quarter None), and the period asked for
-is a year and a quarter, or a whole year (quarter None, read as Q4). It stays until its
-callers move to `Period` (`Period.of(year, quarter)` bridges the two).
+The one home for reporting periods of every frequency (month, quarter, half, whole year):
+`Period` gives their time t, last day, deadline, label, and how they are written in URLs, the
+API and uploads (`parse_period`, `parse_code`: one parser, one set of messages); the functions
+below it say which periods are owed and which one a page shows. `derive` (with `chosen`) turns
+an indicator's stored figures into a period's value (domain.md §3).
 """
 
 import calendar
@@ -119,46 +115,9 @@ def _highest_stage(entries: list, period: "Period") -> list[Figure]:
     return [max(reached, key=lambda e: (e.stage_position, not e.provisional))]
 
 
-QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31), None: (12, 31)}
-
-
 def today() -> date:
     """Today in the county's time zone (tests replace this)."""
     return timezone.localdate()
-
-
-def period_end(year: int, quarter: int | None) -> date:
-    month, day = QUARTER_END[quarter]
-    return date(year, month, day)
-
-
-def has_ended(year: int, quarter: int | None, on: date) -> bool:
-    """A period can be reported only once it is over: from the day after its last day."""
-    return on > period_end(year, quarter)
-
-
-def deadline(year: int, quarter: int | None, days_after: int) -> date:
-    """The due date: `days_after` days after the period ends (15 → the 15th of the next month)."""
-    return period_end(year, quarter) + timedelta(days=days_after)
-
-
-def last_ended_quarter(on: date) -> tuple[int, int]:
-    """The most recent quarter that is over on `on`: the one being reported now."""
-    quarter = (on.month - 1) // 3  # quarters fully over this year
-    return (on.year, quarter) if quarter else (on.year - 1, 4)
-
-
-def previous_period(year: int, quarter: int | None) -> tuple[int, int | None]:
-    """The period before: the previous quarter, or the previous year for a whole-year figure."""
-    if quarter is None:
-        return year - 1, None
-    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-
-
-def period_label(year: int, quarter: int | None) -> str:
-    if quarter is None:
-        return _("%(year)s (whole year)") % {"year": year}
-    return _("%(year)s Q%(quarter)s") % {"year": year, "quarter": quarter}
 
 
 # --- Reporting periods of every frequency (domain.md §10) --------------------------------

@@ -19,6 +19,7 @@ from indicators.uploads.template import (
     IDENTITY_SHEET,
     MAX_BYTES,
     MAX_ROWS,
+    OLD_FORMAT,
     Template,
     UploadRefused,
     department_named,
@@ -44,8 +45,7 @@ class Filled:
 
     plan_slug: str
     department: str
-    year: int
-    quarter: int | None
+    period: periods.Period
     fingerprint: str
     versions: dict[str, int | None]
     rows: list[FilledRow]
@@ -69,8 +69,7 @@ def read_upload(upload) -> Filled:
     return Filled(
         plan_slug=identity["plan"],
         department=identity["department"],
-        year=identity["year"],
-        quarter=identity["quarter"] or None,
+        period=identity["period"],
         fingerprint=identity["fingerprint"],
         versions=versions,
         rows=rows,
@@ -111,15 +110,23 @@ def _read_identity(workbook) -> tuple[dict, dict[str, int | None]]:
             in_versions = True
         elif key:
             identity[key] = value
+    if identity.get("format") not in (FORMAT, OLD_FORMAT):
+        raise UploadRefused(_not_template())
     try:
-        identity["year"], identity["quarter"] = int(identity["year"]), int(identity["quarter"])
+        identity["period"] = _identity_period(identity)
         for key in ("plan", "department", "fingerprint", "sheet"):
             identity[key] = str(identity[key])
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, periods.PeriodError) as error:
         raise UploadRefused(_not_template()) from error
-    if identity.get("format") != FORMAT or identity["quarter"] not in range(5):
-        raise UploadRefused(_not_template())
     return identity, versions
+
+
+def _identity_period(identity: dict) -> periods.Period:
+    """The template's period, by its code; a template of the old format (downloaded before
+    periods of every frequency) names it by year and quarter, 0 for the whole year."""
+    if identity["format"] == OLD_FORMAT:
+        return periods.parse_period({"year": identity["year"], "quarter": identity["quarter"]})
+    return periods.parse_code(identity["period"])
 
 
 def _read_rows(sheet) -> list[FilledRow]:
@@ -149,7 +156,7 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def check_upload(filled: Filled, *, user, year: int, quarter: int | None) -> Template:
+def check_upload(filled: Filled, *, user, period: periods.Period) -> Template:
     """Refuse a template of another department or period, for a period not yet over, or
     with altered rows; return the template as it stands now (the rows to save into)."""
     plan = access.plans_visible_to(user).filter(slug=filled.plan_slug).first()
@@ -157,10 +164,8 @@ def check_upload(filled: Filled, *, user, year: int, quarter: int | None) -> Tem
     if department is None:
         raise UploadRefused(_not_template())
     _check_department(user, department)
-    _check_period(filled, year, quarter)
-    template = template_for(
-        plan=plan, department=department, year=filled.year, quarter=filled.quarter
-    )
+    _check_period(filled.period, period)
+    template = template_for(plan=plan, department=department, period=filled.period)
     _check_rows(filled, template)
     return template
 
@@ -176,9 +181,10 @@ def _check_department(user, department: Department) -> None:
         )
 
 
-def _check_period(filled: Filled, year: int, quarter: int | None) -> None:
-    label = periods.period_label(filled.year, filled.quarter)
-    if not periods.has_ended(filled.year, filled.quarter, periods.today()):
+def _check_period(own: periods.Period, chosen: periods.Period) -> None:
+    """Refuse a template of a period not yet over, or of another period than the one chosen."""
+    label = own.label()
+    if not own.has_ended(periods.today()):
         raise UploadRefused(
             _(
                 "This template is for %(period)s, which has not ended yet; upload it once it "
@@ -186,13 +192,13 @@ def _check_period(filled: Filled, year: int, quarter: int | None) -> None:
             )
             % {"period": label}
         )
-    if (filled.year, filled.quarter) != (year, quarter):
+    if own != chosen:
         raise UploadRefused(
             _(
                 "This template is for %(template)s, but you chose to report %(chosen)s: choose "
                 "the period of the template, or download the template of %(chosen)s."
             )
-            % {"template": label, "chosen": periods.period_label(year, quarter)}
+            % {"template": label, "chosen": chosen.label()}
         )
 
 

@@ -95,8 +95,8 @@ def _entry(indicator: Indicator, filled_row: FilledRow, filled: Filled) -> actua
         stage = _text(filled_row.value)
     else:
         value = parse_number(filled_row.value)
-    return actual_services.Entry(
-        filled.year, filled.quarter, value, stage, filled_row.source, filled_row.note
+    return actual_services.Entry.of(
+        filled.period, value=value, stage=stage, source=filled_row.source, note=filled_row.note
     )
 
 

@@ -1,8 +1,9 @@
 """The department's Excel template: its rows as plain data, then the protected workbook."""
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
@@ -39,7 +40,10 @@ SHEET_PASSWORD = "lucounty"
 IDENTITY_SHEET = "_template"
 
 
-FORMAT = "1"
+# The identity's layout: "2" names the period by its code (2026-M10, 2026-Q3, 2026-H1, 2026);
+# "1", of templates downloaded before periods of every frequency, by year and quarter (still
+# read, so a template downloaded before the change can be uploaded).
+FORMAT, OLD_FORMAT = "2", "1"
 
 
 NO_VERSION = 0  # passed for a row that had no value at download: no stored value has version 0
@@ -85,10 +89,12 @@ class TemplateRow:
 
 @dataclass(frozen=True)
 class Template:
+    """One department's template for one period: a month, quarter or half lists its
+    indicators of that frequency, the whole year every one of them (domain.md §3, §10)."""
+
     plan: Plan
     department: Department
-    year: int
-    quarter: int | None  # None: the whole year
+    period: periods.Period
     rows: list[TemplateRow]
 
     @property
@@ -108,41 +114,66 @@ def department_named(plan: Plan, name: str) -> Department | None:
     return access.department_in(plan.region, name)
 
 
-def reportable_periods(plan: Plan) -> list[tuple[int, int | None]]:
-    """The plan's periods that are over, newest first: each year's whole-year figure, then its
-    quarters from the fourth down."""
-    today, last = periods.today(), plan.last_year
-    candidates = [
-        (year, quarter)
-        for year in range(last, plan.baseline_year - 1, -1)
-        for quarter in (None, 4, 3, 2, 1)
-    ]
-    return [p for p in candidates if periods.has_ended(*p, today)]
-
-
-def template_for(*, plan: Plan, department: Department, year: int, quarter: int | None) -> Template:
-    """The department's indicators of the plan in plan order, with this period's and the
-    previous period's values. Queries: indicators, their stages, the two periods' values."""
-    indicators = list(
-        indicators_reported_by(department).filter(plan=plan).prefetch_related("stages")
+def template_frequencies(plan: Plan, department: Department | None) -> set[str]:
+    """The frequencies of the department's indicators in the plan; without a department (an
+    administrator choosing one), of every indicator of the plan (1 query)."""
+    indicators = (
+        Indicator.objects.filter(plan=plan)
+        if department is None
+        else indicators_reported_by(department).filter(plan=plan)
     )
-    before = periods.previous_period(year, quarter)
-    # quarter=None matches a whole-year value (Django turns it into IS NULL).
-    both = Q(year=year, quarter=quarter) | Q(year=before[0], quarter=before[1])
+    return set(indicators.order_by().values_list("frequency", flat=True).distinct())
+
+
+def is_reportable(plan: Plan, period: periods.Period, on: date) -> bool:
+    """Whether a template can be for the period: within the plan's years and over by `on`."""
+    return plan.baseline_year <= period.year <= plan.last_year and period.has_ended(on)
+
+
+def reportable_periods(plan: Plan, frequencies: Iterable[str], on: date) -> list[periods.Period]:
+    """The plan's periods of these frequencies, and its whole years, that are over by `on`,
+    newest first; of periods ending on the same day the longer first (2025, 2025 H2, 2025 Q4,
+    2025-12)."""
+    offered = set()
+    for frequency in {*frequencies, periods.ANNUAL}:
+        first = periods.first_period(frequency, plan.baseline_year)
+        offered.update(periods.periods_owed(frequency, first, on, plan.last_year))
+    return sorted(offered, key=lambda p: (p.end, 12 // p.per_year), reverse=True)
+
+
+def default_period(frequencies: Iterable[str], on: date) -> periods.Period | None:
+    """The period a clerk most likely reports now: the last ended one of the most frequent
+    kind among `frequencies` (monthly before quarterly, half-yearly, annual), else a quarter."""
+    given = set(frequencies)
+    most = next((f for f in periods.FREQUENCIES if f in given), periods.QUARTERLY)
+    return periods.last_ended_period(most, on)
+
+
+def template_for(*, plan: Plan, department: Department, period: periods.Period) -> Template:
+    """The department's indicators of the plan that report for the period (of its frequency;
+    all for a whole year) in plan order, with this period's and the previous period's values.
+    Queries: indicators, their stages, the two periods' values."""
+    indicators = indicators_reported_by(department).filter(plan=plan)
+    if not period.is_whole_year:
+        indicators = indicators.filter(frequency=period.frequency)
+    indicators = list(indicators.prefetch_related("stages"))
+    before = period.previous()
+    # None in `fields` matches an empty column (Django turns it into IS NULL).
+    both = Q(year=period.year, **period.fields) | Q(year=before.year, **before.fields)
     actuals = Actual.objects.filter(both, indicator__in=indicators).select_related(
         "stage", "approved_stage"
     )
-    by_period = {(a.indicator_id, a.year, a.quarter): a for a in actuals}
+    by_period = {(a.indicator_id, a.period): a for a in actuals}
     rows = [
         TemplateRow(
             indicator=indicator,
-            meaning=cell_meaning(indicator, periods.Period.of(year, quarter)),
-            actual=by_period.get((indicator.pk, year, quarter)),
-            previous=by_period.get((indicator.pk, *before)),
+            meaning=cell_meaning(indicator, period),
+            actual=by_period.get((indicator.pk, period)),
+            previous=by_period.get((indicator.pk, before)),
         )
         for indicator in indicators
     ]
-    return Template(plan, department, year, quarter, rows)
+    return Template(plan, department, period, rows)
 
 
 def _figure(actual: Actual | None):
@@ -203,15 +234,10 @@ COLUMNS = [
 COLUMN_INDEX = {column.key: index for index, column in enumerate(COLUMNS)}
 
 
-def period_code(year: int, quarter: int | None) -> str:
-    """Short period for file names: 2026Q3, or 2026全年."""
-    return f"{year}Q{quarter}" if quarter else f"{year}{_('whole year')}"
-
-
 def file_name(template: Template) -> str:
     return _("Reporting template-%(department)s-%(period)s.xlsx") % {
         "department": template.department.name,
-        "period": period_code(template.year, template.quarter),
+        "period": template.period.label(),
     }
 
 
@@ -234,7 +260,7 @@ def build_workbook(template: Template) -> bytes:
 
 
 def _sheet_title(template: Template) -> str:
-    title = f"{template.department.name} {period_code(template.year, template.quarter)}"
+    title = f"{template.department.name} {template.period.label()}"
     return "".join(c for c in title if c not in "[]:*?/\\")[:31]
 
 
@@ -281,11 +307,11 @@ def _protect(sheet) -> None:
 
 
 def _write_instructions(sheet, template: Template) -> None:
-    period = periods.period_label(template.year, template.quarter)
-    due = periods.deadline(template.year, template.quarter, template.plan.deadline_days)
+    plan, period = template.plan, template.period
+    due = period.deadline(plan.deadline_days, plan.annual_deadline)
     lines = [
         _("Reporting template: %(department)s, %(period)s")
-        % {"department": template.department.name, "period": period},
+        % {"department": template.department.name, "period": period.label()},
         _("Due by %(date)s.") % {"date": due.isoformat()},
         _("Fill in only the yellow cells; do not add, delete or move rows."),
         _("A row whose value is left empty is not reported."),
@@ -311,8 +337,7 @@ def _write_identity(sheet, template: Template, rows_sheet: str) -> None:
         ("format", FORMAT),
         ("plan", template.plan.slug),
         ("department", template.department.name),
-        ("year", template.year),
-        ("quarter", template.quarter or 0),
+        ("period", template.period.code()),
         ("fingerprint", template.fingerprint),
         ("sheet", rows_sheet),
         ("versions", None),

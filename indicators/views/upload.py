@@ -1,8 +1,13 @@
 """Bulk upload pages: download the department's Excel template, upload it filled in.
 
 Thin: the template is built, read, checked and saved by `indicators.uploads`, which saves
-through the reporting services (so every rule of the entry form holds here too).
+through the reporting services (so every rule of the entry form holds here too). A template is
+for one period: a month, quarter or half lists the department's indicators of that frequency,
+the whole year all of them. The period is written as its code (2026-M10, 2026-Q3, 2026-H1,
+2026) and read back by the one period parser.
 """
+
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -25,10 +30,27 @@ from indicators.uploads import template as upload_template
 
 PAGE = "indicators/upload/page.html"
 DRAFT, SUBMIT = "draft", "submit"
+PERIOD_PARAMS = ("year", "month", "quarter", "half")  # an old link's period, not a code
 
 
 class NoTemplate(Exception):
     """The request names a period or department that cannot have a template (400)."""
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The periods the page offers (newest first) and the one it chooses first."""
+
+    periods: list[periods.Period]
+    default: periods.Period | None
+
+
+def period_choices(offered: list[periods.Period]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The periods as (code, label) choices, grouped by year (an <optgroup> each)."""
+    by_year: dict[str, list[tuple[str, str]]] = {}
+    for period in offered:
+        by_year.setdefault(str(period.year), []).append((period.code(), period.label()))
+    return list(by_year.items())
 
 
 class UploadForm(forms.Form):
@@ -44,22 +66,15 @@ class UploadForm(forms.Form):
         initial=DRAFT,
     )
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, offer: Offer, **kwargs):
         super().__init__(*args, **kwargs)
-        reportable = upload_template.reportable_periods(plan)
-        self.fields["period"].choices = [
-            (_period_value(*p), periods.period_label(*p)) for p in reportable
-        ]
-        current = periods.last_ended_quarter(periods.today())
-        self.fields["period"].initial = _period_value(*current)
+        self.fields["period"].choices = period_choices(offer.periods)
+        if offer.default is not None:
+            self.fields["period"].initial = offer.default.code()
 
-    def chosen_period(self) -> tuple[int, int | None]:
-        year, quarter = self.cleaned_data["period"].split("-")
-        return int(year), int(quarter) or None
-
-
-def _period_value(year: int, quarter: int | None) -> str:
-    return f"{year}-{quarter or 0}"
+    def chosen_period(self) -> periods.Period:
+        """The period chosen: one of the codes offered, so it always reads."""
+        return periods.parse_code(self.cleaned_data["period"])
 
 
 def _plan(request: HttpRequest) -> Plan | None:
@@ -88,13 +103,12 @@ def download_template(request: HttpRequest) -> HttpResponse:
         return _choose(request)
     try:
         department = _department(request, plan)
-        year, quarter = _period(request, plan)
+        period = _period(request, plan, department)
+        template = upload_template.template_for(plan=plan, department=department, period=period)
+        _require_rows(template)
     except NoTemplate as error:
         context = {"message": str(error)}
         return render(request, "indicators/upload/download_refused.html", context, status=400)
-    template = upload_template.template_for(
-        plan=plan, department=department, year=year, quarter=quarter
-    )
     response = HttpResponse(
         upload_template.build_workbook(template), content_type=upload_template.XLSX_TYPE
     )
@@ -121,21 +135,43 @@ def _department(request: HttpRequest, plan: Plan) -> Department:
     return department
 
 
-def _period(request: HttpRequest, plan: Plan) -> tuple[int, int | None]:
-    """?year=&quarter= (0 = the whole year); each defaults to the quarter being reported now."""
-    default_year, default_quarter = periods.last_ended_quarter(periods.today())
+def _period(request: HttpRequest, plan: Plan, department: Department) -> periods.Period:
+    """?period= (a code such as 2026-M10; an old link's ?year=&quarter= is read too), by
+    default the period the upload page chooses first; it must be over and within the plan."""
+    today = periods.today()
     try:
-        year = int(request.GET.get("year") or default_year)
-        quarter = int(request.GET.get("quarter") or default_quarter)
-    except ValueError as error:
-        raise NoTemplate(_("The year and the quarter must be numbers.")) from error
-    period = (year, quarter or None)
-    if quarter not in range(5) or period not in upload_template.reportable_periods(plan):
+        if request.GET.get("period"):
+            period = periods.parse_code(request.GET["period"])
+        elif any(request.GET.get(param) for param in PERIOD_PARAMS):
+            period = periods.parse_period(request.GET)
+        else:
+            frequencies = upload_template.template_frequencies(plan, department)
+            period = upload_template.default_period(frequencies, today)
+    except periods.PeriodError as error:
+        raise NoTemplate(error.message) from error
+    if period is None or not upload_template.is_reportable(plan, period, today):
         raise NoTemplate(
             _("There is no template for %(period)s: it is outside the plan or not over yet.")
-            % {"period": periods.period_label(*period) if quarter in range(5) else year}
+            % {"period": period.label() if period else "-"}
         )
     return period
+
+
+def _require_rows(template: upload_template.Template) -> None:
+    """A month's, quarter's or half's template needs indicators of that frequency."""
+    if template.rows or template.period.is_whole_year:
+        return
+    raise NoTemplate(
+        _(
+            "%(department)s reports no %(frequency)s indicators, so there is no template for "
+            "%(period)s."
+        )
+        % {
+            "department": template.department.name,
+            "frequency": periods.FREQUENCY_LABELS[template.period.frequency],
+            "period": template.period.label(),
+        }
+    )
 
 
 @role_required(Role.CLERK, Role.ADMIN)
@@ -143,8 +179,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     plan = _plan(request)
     if plan is None:
         return _choose(request)
-    form = UploadForm(request.POST or None, request.FILES or None, plan=plan)
-    context = {"form": form, **_download_context(request, plan)}
+    own = access.user_department(request.user)
+    offer = _offer(request, plan, own)
+    form = UploadForm(request.POST or None, request.FILES or None, offer=offer)
+    context = {"form": form, **_download_context(request, plan, offer, own)}
     if request.method != "POST":
         return render(request, PAGE, context)
     if not form.is_valid():
@@ -152,10 +190,8 @@ def upload(request: HttpRequest) -> HttpResponse:
     submit = form.cleaned_data["action"] == SUBMIT
     try:
         filled = upload_reading.read_upload(form.cleaned_data["file"])
-        year, quarter = form.chosen_period()
-        template = upload_reading.check_upload(
-            filled, user=request.user, year=year, quarter=quarter
-        )
+        period = form.chosen_period()
+        template = upload_reading.check_upload(filled, user=request.user, period=period)
     except upload_template.UploadRefused as refusal:
         return render(request, PAGE, {**context, "refusal": refusal.message}, status=400)
     outcome = upload_saving.save_rows(
@@ -167,22 +203,30 @@ def upload(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('indicators:upload')}?plan={plan.slug}")
 
 
-def _download_context(request: HttpRequest, plan: Plan) -> dict:
-    """What the download form offers: the years with a period that is over, the quarters (or
-    the whole year), and for an administrator the departments (a clerk always gets their own)."""
+def _offer(request: HttpRequest, plan: Plan, own: Department | None) -> Offer:
+    """The periods of the frequencies the clerk's department has (an administrator's: the
+    plan's), and the whole years; first the last ended period of the most frequent kind."""
     is_admin = access.user_role(request.user) == Role.ADMIN
-    year, quarter = periods.last_ended_quarter(periods.today())
-    quarters = [(q, _("Q%(quarter)s") % {"quarter": q}) for q in (1, 2, 3, 4)]
+    frequencies = upload_template.template_frequencies(plan, None if is_admin else own)
+    today = periods.today()
+    return Offer(
+        upload_template.reportable_periods(plan, frequencies, today),
+        upload_template.default_period(frequencies, today),
+    )
+
+
+def _download_context(
+    request: HttpRequest, plan: Plan, offer: Offer, own: Department | None
+) -> dict:
+    """What the download form offers: the periods, and for an administrator the departments
+    (a clerk always gets their own)."""
+    is_admin = access.user_role(request.user) == Role.ADMIN
     return {
         "plan": plan,
-        "download_years": sorted(
-            {y for y, _q in upload_template.reportable_periods(plan)}, reverse=True
-        ),
-        "download_quarters": [*quarters, (0, _("whole year"))],
-        "default_year": year,
-        "default_quarter": quarter,
+        "download_periods": period_choices(offer.periods),
+        "default_period": offer.default.code() if offer.default else "",
         "departments": Department.objects.filter(region=plan.region) if is_admin else None,
-        "own_department": access.user_department(request.user),
+        "own_department": own,
     }
 
 
