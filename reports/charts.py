@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from indicators.domain import progress
+from indicators.domain import periods, progress
 from indicators.domain.formatting import plain, rounded
 from indicators.domain.periods import Figure, Period
 from indicators.domain.statuses import FLAG_LABELS, STATUS_COLOURS, STATUS_ORDER, status_label
@@ -242,10 +242,26 @@ def _stage_axis(stages: Sequence[str]) -> dict:
     }
 
 
+def _series_name(figures: Sequence[Figure]) -> str:
+    """"Monthly values", "Quarterly values" or "Half-yearly values", by the figures' own
+    frequency."""
+    frequency = figures[0].period.frequency if figures else periods.QUARTERLY
+    names = {
+        periods.MONTHLY: _("Monthly values"),
+        periods.HALF_YEARLY: _("Half-yearly values"),
+    }
+    return names.get(frequency, _("Quarterly values"))
+
+
 def _split(figures: Sequence[Figure]) -> tuple[list[Figure], list[Figure]]:
-    """Quarterly figures and whole-year figures, each in time order."""
-    ordered = sorted(figures, key=lambda f: (f.year, f.quarter or 5))
-    return [f for f in ordered if f.quarter], [f for f in ordered if not f.quarter]
+    """The figures of the indicator's own periods (months, quarters or halves) and the
+    whole-year figures, each in time order."""
+    ordered = sorted(figures, key=lambda f: (f.period.end, f.period.is_whole_year))
+    whole = [f.period.is_whole_year for f in ordered]
+    return (
+        [f for f, is_whole in zip(ordered, whole, strict=True) if not is_whole],
+        [f for f, is_whole in zip(ordered, whole, strict=True) if is_whole],
+    )
 
 
 def _shown(value: Decimal, unit: str) -> str:
@@ -366,7 +382,7 @@ def _quarter_line(kind: str, figures: Sequence[Figure], unit: str) -> dict | Non
     return {
         "type": "scatter",
         "mode": "lines+markers",
-        "name": _("Quarterly values"),
+        "name": _series_name(figures),
         "x": [float(f.period.t) for f in figures],
         "y": ys,
         "line": {"color": QUARTER_COLOUR, "width": 2},
@@ -384,7 +400,7 @@ def _event_bars(figures: Sequence[Figure], unit: str) -> dict | None:
     ok, missed = colour(progress.ON_TRACK), colour(progress.FAILED)
     return {
         "type": "bar",
-        "name": _("Quarterly values"),
+        "name": _series_name(figures),
         "x": [float(f.period.t) for f in figures],
         "y": [float(f.value) for f in figures],
         "width": 0.18,

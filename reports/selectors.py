@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -41,26 +41,39 @@ def plan_years(plan: Plan) -> list[int]:
     return list(range(plan.baseline_year, plan.last_year + 1))
 
 
-def latest_period(plan: Plan) -> tuple[int, int | None] | None:
-    """The latest period of the plan's years with an approved figure (one query), or None.
-
-    Periods are ordered in time, and a whole-year figure of year y counts as the period right
-    after y's Q4: it is reported once the year is over, and it sums up the whole year.
-    """
+def latest_period(plan: Plan, today: date) -> tuple[int, int | None] | None:
+    """The page (year, quarter) of the latest period of the plan's years with an approved
+    figure (one query), or None: the quarter that period ends in, a whole-year figure as the
+    whole year (it sums up the year, so it comes after the year's last quarter), and never a
+    quarter that has not ended yet (a month's figure of a running quarter shows on the last
+    ended quarter's page)."""
     years = plan_years(plan)
-    return (
+    stored = (
         Actual.objects.filter(IN_FORCE, indicator__plan=plan, year__range=(years[0], years[-1]))
-        .order_by("-year", F("quarter").desc(nulls_first=True))
-        .values_list("year", "quarter")
-        .first()
+        .values_list("year", "month", "quarter", "half")
+        .distinct()
     )
+    found = [
+        periods.Period.from_fields(year, month=month, quarter=quarter, half=half)
+        for year, month, quarter, half in stored
+    ]
+    if not found:
+        return None
+    latest = max(found, key=lambda period: (period.end, period.is_whole_year))
+    if latest.is_whole_year:
+        return latest.year, None
+    page = periods.Period.of(latest.year, latest.quarter)
+    ended = periods.last_ended_period(periods.QUARTERLY, today)
+    if ended is not None and page.end > ended.end:
+        page = ended
+    return page.year, page.n
 
 
 def default_period(plan: Plan, today: date) -> tuple[int, int | None]:
     """What a dashboard shows when no period is asked for: the latest period with approved
     data; without any, the last quarter that has ended (its values are being reported now),
     brought within the plan's years (the first quarter of the plan, or its last year whole)."""
-    latest = latest_period(plan)
+    latest = latest_period(plan, today)
     if latest is not None:
         return latest
     ended = periods.last_ended_period(periods.QUARTERLY, today)
@@ -248,9 +261,11 @@ def indicator_values(indicator: Indicator, user) -> list[IndicatorValueRow]:
         access.actuals_visible_to(user)
         .filter(indicator=indicator)
         .select_related("stage", "approved_stage", "created_by", "approved_by")
-        .order_by("-year", F("quarter").desc(nulls_first=True))
     )
-    return [_value_row(indicator, actual) for actual in actuals]
+    latest_first = sorted(
+        actuals, key=lambda a: (a.period.end, a.period.is_whole_year), reverse=True
+    )
+    return [_value_row(indicator, actual) for actual in latest_first]
 
 
 def _value_row(indicator: Indicator, actual: Actual) -> IndicatorValueRow:
