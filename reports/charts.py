@@ -243,7 +243,7 @@ def _stage_axis(stages: Sequence[str]) -> dict:
 
 
 def _series_name(figures: Sequence[Figure]) -> str:
-    """"Monthly values", "Quarterly values" or "Half-yearly values", by the figures' own
+    """ "Monthly values", "Quarterly values" or "Half-yearly values", by the figures' own
     frequency."""
     frequency = figures[0].period.frequency if figures else periods.QUARTERLY
     names = {

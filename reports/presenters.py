@@ -159,7 +159,7 @@ def card(row: ProgressRow, links: Links) -> Card:
         expected_label=expected_label,
         expected=expected,
         ratio=percent_shown(p.ratio),
-        flags=[str(statuses.FLAG_LABELS[flag]) for flag in p.flags],
+        flags=[statuses.flag_label(flag, row.period) for flag in p.flags],
         provisional=progress.PROVISIONAL in p.flags,
         baseline_missing=progress.BASELINE_MISSING in p.flags,
         url=links.indicator(ind.code),

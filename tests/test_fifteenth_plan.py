@@ -178,3 +178,11 @@ def test_a_monthly_value_through_the_api(fifteenth, client):
     row = next(r for r in progress["indicators"] if r["code"] == "industrial_value_added_growth")
     assert row["period"] == {"year": 2026, "frequency": "monthly", "n": 9}
     assert row["value"] == "7.4" and "provisional" in row["flags"]
+
+
+def test_a_card_names_the_period_of_an_earlier_figure(fifteenth, reviewer, client, analyst):
+    approve(fifteenth, reviewer, "urbanisation_rate", 2025, None, "55.3")
+    client.force_login(analyst)
+    page = client.get(reverse("reports:overview", args=[SLUG]), {"year": 2026, "quarter": 3})
+    card = page.content.decode().split('data-code="urbanisation_rate"')[1].split("</article>")[0]
+    assert "<li>数据期：2025年（全年）</li>" in card

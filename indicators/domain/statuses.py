@@ -62,6 +62,13 @@ FLAG_LABELS = {
 }
 
 
+def flag_label(code: str, period=None) -> str:
+    """A flag in words; `earlier_period` names the period the figure is of (数据期：2025年)."""
+    if code == p.EARLIER_PERIOD and period is not None:
+        return _("data period: %(period)s") % {"period": period.label()}
+    return str(FLAG_LABELS[code])
+
+
 def status_label(code: str) -> str:
     return str(STATUS_LABELS[code])
 

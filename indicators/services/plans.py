@@ -139,13 +139,15 @@ class _Sync:
         self.parked: dict[tuple[type[Model], int], dict] = {}
 
     def row(self, model: type[Model], lookup: dict, values: dict) -> Model:
-        obj = model.objects.filter(**lookup).first()
+        # Every lookup is a unique natural key: no ordering needed (the models' default
+        # orderings join the parents' tables).
+        obj = model.objects.filter(**lookup).order_by().first()
         if obj is None:
             self.report.created += 1
             obj = model.objects.create(**lookup, **values)
             self._note("added", obj)
             return obj
-        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        changed = [name for name, value in values.items() if _differs(obj, name, value)]
         before = {name: self._before(obj, name) for name in changed}
         for name in changed:
             setattr(obj, name, values[name])
@@ -206,6 +208,15 @@ class _Sync:
 
 def _field(obj: Model, name: str) -> Field:
     return type(obj)._meta.get_field(name)
+
+
+def _differs(obj: Model, name: str, value) -> bool:
+    """Whether the field holds another value; a foreign key is compared by its id, without
+    fetching the row it points to."""
+    model_field = _field(obj, name)
+    if model_field.many_to_one and (value is None or isinstance(value, Model)):
+        return getattr(obj, model_field.attname) != (None if value is None else value.pk)
+    return getattr(obj, name) != value
 
 
 def _label(obj: Model) -> str:
@@ -403,7 +414,9 @@ def _load_indicator(sync, plan, item: IndicatorData, order, dimensions) -> Indic
 def _load_targets(sync, indicator: Indicator, item: IndicatorData, indicators) -> None:
     """The indicator's targets, once every indicator exists (a `relative` target refers to
     another one, which may come later in the table)."""
-    stages = {stage.label: stage for stage in indicator.stages.all()}
+    # The indicator's stages are now exactly the file's (`_load_indicator`): none to read when
+    # the file lists none.
+    stages = {stage.label: stage for stage in indicator.stages.all()} if item.stages else {}
     targets = [
         sync.row(
             Target,
@@ -502,7 +515,11 @@ def _derive_responsibilities(sync: _Sync, plan: Plan, table: set) -> None:
             "indicator_id", "department_id", "role"
         )
     )
-    links = TaskIndicator.objects.filter(task__project__plan=plan).select_related("task")
+    links = (
+        TaskIndicator.objects.filter(task__project__plan=plan)
+        .select_related("task")
+        .prefetch_related("task__departments")
+    )
     for link in links:
         for td in link.task.departments.all():
             role = (

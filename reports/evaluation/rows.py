@@ -49,6 +49,7 @@ class IndicatorRow:
     leads: tuple[str, ...]
     responsible: tuple[str, ...]
     sources: tuple[str, ...]  # where the period's value comes from
+    period: periods.Period | None = None  # the indicator's own period shown (§10)
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ def indicator_row(row, targets, years, stored, query: Query) -> IndicatorRow:
         target_year=p.target_year,
         status=p.status,
         flags=p.flags,
+        period=row.period,
         leads=tuple(row.leads),
         responsible=tuple(row.responsible),
         sources=period_sources(ind.kind, stored.get(ind.pk, []), row.period),

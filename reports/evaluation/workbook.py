@@ -43,7 +43,12 @@ from openpyxl.utils import get_column_letter
 from indicators.domain import periods
 from indicators.domain import progress as p
 from indicators.domain.formatting import plain
-from indicators.domain.statuses import FLAG_LABELS, STATUS_COLOURS, STATUS_ORDER, status_label
+from indicators.domain.statuses import (
+    STATUS_COLOURS,
+    STATUS_ORDER,
+    flag_label,
+    status_label,
+)
 from reports.evaluation.rows import Evaluation, IndicatorRow, TaskRow, ValueRow
 from reports.wording import half_up, join_sentences, listed, percent
 
@@ -175,7 +180,7 @@ def _remarks(row: IndicatorRow) -> str:
     """The flags in words; an annualised figure says what the year comes to."""
     words = []
     for flag in row.flags:
-        text = str(FLAG_LABELS[flag])
+        text = flag_label(flag, row.period)
         if flag == p.ANNUALISED and row.compared_value is not None:
             shown = csv_text(half_up(row.compared_value, 2), "0.00")
             text = _("%(flag)s (%(value)s)") % {"flag": text, "value": shown}
