@@ -2,13 +2,17 @@
 
 Run from the repository root:
 
-    .venv/bin/python benchmarks/bench_progress.py [--indicators 1000] [--repeat 20]
+    .venv/bin/python benchmarks/bench_progress.py [--indicators 1000] [--repeat 20] [--mixed]
 
 By default everything happens in a throwaway SQLite file in a temporary directory, removed at
 the end. With --database-url postgres://…, the server of that URL gets a dedicated database
 (--bench-db, default lucounty_bench), created fresh and dropped at the end; the database named
 in the URL is never written to. The project database is never touched. Exit status 1 when the
 p95 of the computation is over --target-ms.
+
+With --mixed, the plan's indicators cycle through every reporting frequency and every target
+form (domain.md §9, §10), with assigned values, judgements and references, and the actuals are
+stored at each indicator's own frequency (monthly, quarterly, half-yearly, whole years).
 """
 
 import argparse
@@ -30,6 +34,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--target-ms", type=float, default=500, help="p95 budget of the computation (ms)"
     )
+    parser.add_argument(
+        "--mixed",
+        action="store_true",
+        help="every frequency and target form, actuals at each indicator's own frequency",
+    )
     add_database_options(parser)
     args = parser.parse_args(argv)
     if args.indicators < 1 or args.repeat < 1:
@@ -37,14 +46,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def build(indicators: int):
-    """The synthetic plan with five years of approved quarterly actuals, and a leader."""
+def build(indicators: int, mixed: bool = False):
+    """The synthetic plan with five years of approved actuals, and a leader: quarterly; with
+    `mixed`, every frequency and target form, each indicator's actuals at its own frequency."""
     from indicators.services.users import user_set_role
-    from tests.factories import add_quarterly_actuals, make_synthetic_plan
+    from tests.factories import add_actuals, add_quarterly_actuals, make_synthetic_plan
 
     user = user_set_role(username="bench", role="leader", department=None, password=None)
-    plan = make_synthetic_plan(indicators, slug=SLUG)
-    actuals = add_quarterly_actuals(plan, years=YEARS, user=user)
+    if mixed:
+        plan = make_synthetic_plan(indicators, slug=SLUG, mixed=True, recorded_by=user)
+        actuals = add_actuals(plan, years=YEARS, user=user)
+    else:
+        plan = make_synthetic_plan(indicators, slug=SLUG)
+        actuals = add_quarterly_actuals(plan, years=YEARS, user=user)
     return plan, user, actuals
 
 
@@ -87,7 +101,13 @@ def api_call(user, expected_rows: int) -> Callable[[], object]:
 def report(args, actuals: int, setup_s: float, results: dict) -> None:
     """Print the environment and a Markdown table of the results."""
     span = f"{YEARS[0]}–{YEARS[-1]}"
-    print(f"- indicators: {args.indicators}; approved quarterly actuals {span}: {actuals}")
+    if args.mixed:
+        print(
+            f"- indicators: {args.indicators}, mixed: {mixed_summary()}; approved actuals {span} "
+            f"at each indicator's own frequency: {actuals}"
+        )
+    else:
+        print(f"- indicators: {args.indicators}; approved quarterly actuals {span}: {actuals}")
     print(f"- period {YEAR} Q{QUARTER}; {args.repeat} timed runs of each after 1 warm-up")
     print(*environment_lines(), sep="\n")
     print(f"- setup (migrate + plan + actuals): {setup_s:.1f} s")
@@ -95,11 +115,33 @@ def report(args, actuals: int, setup_s: float, results: dict) -> None:
     print(*table(results), sep="\n")
 
 
+def mixed_summary() -> str:
+    """How many indicators of each frequency and targets of each form the plan has."""
+    from collections import Counter
+
+    from indicators.models import Assignment, Indicator, Judgement, Target
+
+    plan = {"plan__slug": SLUG}
+    frequencies = Counter(Indicator.objects.filter(**plan).values_list("frequency", flat=True))
+    target_forms = Counter(
+        Target.objects.filter(indicator__plan__slug=SLUG).values_list("form", flat=True)
+    )
+    recorded = {"indicator__plan__slug": SLUG}
+    return (
+        "frequencies "
+        + ", ".join(f"{name} {count}" for name, count in sorted(frequencies.items()))
+        + "; target forms "
+        + ", ".join(f"{name} {count}" for name, count in sorted(target_forms.items()))
+        + f"; {Assignment.objects.filter(**recorded).count()} assigned values, "
+        f"{Judgement.objects.filter(**recorded).count()} judgements"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
     with bench_database(args):
-        plan, user, actuals = build(args.indicators)
+        plan, user, actuals = build(args.indicators, args.mixed)
         setup_s = time.perf_counter() - started
         results = {
             "(a) progress_rows + 3 summaries": measure(computation(plan), args.repeat),

@@ -10,10 +10,12 @@ import argparse
 import math
 import os
 import platform
+import resource
 import secrets
 import sys
 import tempfile
 import time
+import tracemalloc
 import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -86,21 +88,63 @@ def create_schema(args: argparse.Namespace) -> Callable[[], None]:
     return lambda: connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def measure(run: Callable[[], object], repeat: int) -> dict:
-    """One warm-up run, the SQL queries of one run, then `repeat` timed runs (ms)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def measure(
+    run: Callable[[], object], repeat: int, setup: Callable[[], object] | None = None
+) -> dict:
+    """One warm-up run, the SQL queries of one run, then `repeat` timed runs (ms).
 
+    `setup`, when given, runs before each of them, untimed and outside the query count (to
+    bring the database back to the state each run starts from)."""
+    prepare = setup or (lambda: None)
+    prepare()
     run()
-    with CaptureQueriesContext(connection) as captured:
-        run()
-    queries = len(captured)  # now: the next request's reset_queries empties the log
+    prepare()
+    queries = count_queries(run)
     times = []
     for _ in range(repeat):
+        prepare()
         start = time.perf_counter()
         run()
         times.append((time.perf_counter() - start) * 1000)
     return {**percentiles(times), "queries": queries}
+
+
+def count_queries(run: Callable[[], object]) -> int:
+    """The SQL statements one run sends on the default connection (no cap on how many, unlike
+    the 9,000 that Django's query log keeps)."""
+    from django.db import connection
+
+    count = 0
+
+    def counted(execute, sql, params, many, context):
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counted):
+        run()
+    return count
+
+
+def max_rss_mb() -> float:
+    """The process's peak resident set so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_memory(run: Callable[[], object]) -> dict:
+    """One run under tracemalloc (in a run of its own: it slows Python down): the peak of the
+    Python heap during it, and the process's peak resident set before and after.
+
+    tracemalloc sees what goes through Python's allocators, not what C libraries allocate on
+    their own; the rise of ru_maxrss bounds what the run added beyond the earlier peak."""
+    before = max_rss_mb()
+    tracemalloc.start()
+    try:
+        run()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return {"heap_mb": peak / 2**20, "rss_before": before, "rss_after": max_rss_mb()}
 
 
 def percentiles(times: list[float]) -> dict:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,8 +36,9 @@ class Figure:
     month: int | None = None
     half: int | None = None
 
-    @property
+    @cached_property
     def period(self) -> "Period":
+        # Read on every derivation of every indicator: built once per figure.
         return Period.from_fields(self.year, month=self.month, quarter=self.quarter, half=self.half)
 
 

@@ -137,14 +137,22 @@ class _Sync:
         self.kinds: dict[str, None] = {}  # the models met, in order (a set that keeps it)
         # Orders as they were before `make_room` parked them: (model, pk) -> {field: value}.
         self.parked: dict[tuple[type[Model], int], dict] = {}
+        self.created: set[tuple[type[Model], int]] = set()  # (model, pk) of the rows added
 
-    def row(self, model: type[Model], lookup: dict, values: dict) -> Model:
+    def is_new(self, obj: Model) -> bool:
+        """Whether this load added the row: nothing else can hang from it yet."""
+        return (type(obj), obj.pk) in self.created
+
+    def row(self, model: type[Model], lookup: dict, values: dict, parent_new=False) -> Model:
+        """The row of this natural key, added or updated to `values`. `parent_new`: the row
+        belongs to a row this load added, so it cannot exist yet and is not looked up."""
         # Every lookup is a unique natural key: no ordering needed (the models' default
         # orderings join the parents' tables).
-        obj = model.objects.filter(**lookup).order_by().first()
+        obj = None if parent_new else model.objects.filter(**lookup).order_by().first()
         if obj is None:
             self.report.created += 1
             obj = model.objects.create(**lookup, **values)
+            self.created.add((model, obj.pk))
             self._note("added", obj)
             return obj
         changed = [name for name, value in values.items() if _differs(obj, name, value)]
@@ -401,13 +409,16 @@ def _load_indicator(sync, plan, item: IndicatorData, order, dimensions) -> Indic
             "note": item.note,
         },
     )
+    new = sync.is_new(indicator)  # a new indicator has no stages to move or delete
     wanted = {label: pos for pos, label in enumerate(item.stages, start=1)}
-    sync.make_room(indicator.stages.all(), "label", "position", wanted)
+    if not new:
+        sync.make_room(indicator.stages.all(), "label", "position", wanted)
     stages = {
-        label: sync.row(Stage, {"indicator": indicator, "label": label}, {"position": pos})
+        label: sync.row(Stage, {"indicator": indicator, "label": label}, {"position": pos}, new)
         for pos, label in enumerate(item.stages, start=1)
     }
-    sync.prune(indicator.stages.all(), {s.pk for s in stages.values()})
+    if not new:
+        sync.prune(indicator.stages.all(), {s.pk for s in stages.values()})
     return indicator
 
 
@@ -417,6 +428,7 @@ def _load_targets(sync, indicator: Indicator, item: IndicatorData, indicators) -
     # The indicator's stages are now exactly the file's (`_load_indicator`): none to read when
     # the file lists none.
     stages = {stage.label: stage for stage in indicator.stages.all()} if item.stages else {}
+    new = sync.is_new(indicator)  # then it has no targets yet but those added here
     targets = [
         sync.row(
             Target,
@@ -435,16 +447,19 @@ def _load_targets(sync, indicator: Indicator, item: IndicatorData, indicators) -
                 "origin": t.origin,
                 "clause": t.clause,
             },
+            new,
         )
         for t in item.targets
     ]
-    sync.prune(indicator.targets.all(), {t.pk for t in targets})
+    if not new:
+        sync.prune(indicator.targets.all(), {t.pk for t in targets})
 
 
 def _load_project(sync, plan, project: ProjectData, departments, indicators) -> Project:
     saved = sync.row(Project, {"plan": plan, "number": project.number}, {"name": project.name})
     wanted = {task.name: order for order, task in enumerate(project.tasks, start=1)}
-    sync.make_room(saved.tasks.all(), "name", "order", wanted)
+    if not sync.is_new(saved):  # a new project has no tasks to move
+        sync.make_room(saved.tasks.all(), "name", "order", wanted)
     for order, task in enumerate(project.tasks, start=1):
         _load_task(sync, saved, task, order, departments, indicators)
     return saved
@@ -456,6 +471,7 @@ def _load_task(sync, project, task: TaskData, order, departments, indicators) ->
         {"project": project, "name": task.name},
         {"order": order, "text": task.text, "clause": task.clause},
     )
+    new = sync.is_new(saved)  # then it has no departments or links yet but those added here
     named = [(name, TaskRole.LEAD, task.lead_inferred) for name in task.lead]
     named += [(name, TaskRole.RESPONSIBLE, False) for name in task.responsible]
     rows = [
@@ -463,19 +479,23 @@ def _load_task(sync, project, task: TaskData, order, departments, indicators) ->
             TaskDepartment,
             {"task": saved, "department": departments[name]},
             {"role": role, "inferred": inferred, "position": position},
+            new,
         )
         for position, (name, role, inferred) in enumerate(named, start=1)
     ]
-    sync.prune(saved.departments.all(), {r.pk for r in rows})
+    if not new:
+        sync.prune(saved.departments.all(), {r.pk for r in rows})
     links = [
         sync.row(
             TaskIndicator,
             {"task": saved, "indicator": indicators[link.code]},
             {"clause": link.clause},
+            new,
         )
         for link in task.indicators
     ]
-    sync.prune(TaskIndicator.objects.filter(task=saved), {r.pk for r in links})
+    if not new:
+        sync.prune(TaskIndicator.objects.filter(task=saved), {r.pk for r in links})
     return saved
 
 
@@ -483,6 +503,7 @@ def _table_responsibilities(sync: _Sync, data: PlanData, departments, indicators
     """The table's 牵头单位, 责任单位 and 数据来源单位 columns, as printed, in their order."""
     keep = set()
     for item in data.indicators:
+        new = sync.is_new(indicators[item.code])  # then it has no responsibilities yet
         named = [(ResponsibilityRole.LEAD, item.lead)]
         named += [(ResponsibilityRole.RESPONSIBLE, item.responsible)]
         named += [(ResponsibilityRole.DATA_SOURCE, item.data_source)]
@@ -501,6 +522,7 @@ def _table_responsibilities(sync: _Sync, data: PlanData, departments, indicators
                         "note": "",
                         "position": position,
                     },
+                    new,
                 )
                 keep.add(row.pk)
     return keep
