@@ -32,8 +32,6 @@ ORIGINS = ("table", "text")
 TABLE_CLAUSE = "具体指标表"
 # Codes and slugs go into URLs: ASCII letters, digits, - and _ only.
 ASCII_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-# Addresses under plans/ that are pages of their own, not a plan's.
-RESERVED_SLUGS = ("upload",)
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 # "3月31日" as a table prints it, or "03-31".
 MONTH_DAY = re.compile(r"^(?:(\d{1,2})月(\d{1,2})日|(\d{1,2})-(\d{1,2}))$")
@@ -499,13 +497,7 @@ class _Reader:
         slug = self.text(
             head, "slug", ("plan",), bound=max_length(models.Plan, "slug"), required=True
         )
-        if slug in RESERVED_SLUGS:
-            self.fail(
-                ("plan", "slug"),
-                _("the plan's code “%(slug)s” is the address of another page: choose another")
-                % {"slug": slug},
-            )
-        elif slug and not ASCII_CODE.match(slug):
+        if slug and not ASCII_CODE.match(slug):
             self.fail(
                 ("plan", "slug"),
                 _(

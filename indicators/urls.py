@@ -13,7 +13,7 @@ urlpatterns = [
     path("plans/<slug:slug>/plan.xlsx", plan_views.plan_workbook, name="plan-workbook"),
     path("plans/<slug:slug>/tasks/", plan_views.task_list, name="task-list"),
     # Administrators: upload a plan file, preview what loading it changes, confirm.
-    path("plans/upload/", plan_upload_views.plan_upload, name="plan-upload"),
+    path("plan-files/upload/", plan_upload_views.plan_upload, name="plan-upload"),
     # Clerks: what they owe, one entry form per indicator and period (written as its code:
     # 2026, 2026-M03, 2026-Q1, 2026-H1), attachments, the Excel template and its upload.
     path("reporting/", reporting_views.my_reporting, name="my-reporting"),

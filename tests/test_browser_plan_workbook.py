@@ -29,7 +29,7 @@ def test_an_administrator_previews_then_loads_the_plan_workbook(
 ):
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, live_server, "county_admin", "pw-admin")
-    page.goto(f"{live_server.url}/plans/upload/")
+    page.goto(f"{live_server.url}/plan-files/upload/")
     page.set_input_files("input[type=file]", str(WORKBOOK))
     page.click("button:has-text('预览')")
     assert "尚未写入任何数据" in page.content()

@@ -119,6 +119,10 @@ def test_every_page_api_and_workbook_answers(fifteenth, reviewer, client, analys
     assert rows["gdp_growth"]["target_text"] == "年均增长6%"
     assert rows["urban_unemployment_rate"]["holding"] is True
     assert "target_pending" in api["summary"]
+    assert set(api["flags"]) >= {"incomplete_years", "earlier_period"}
+    assert api["flags"]["earlier_period"] == sum(
+        "earlier_period" in row["flags"] for row in api["indicators"]
+    )
     workbook = client.get(reverse("reports:evaluation-xlsx", args=[SLUG, 2026]))
     assert workbook.status_code == 200
     book = openpyxl.load_workbook(BytesIO(workbook.content))

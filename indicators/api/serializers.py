@@ -211,6 +211,7 @@ def progress_payload(plan, query: dict, rows: list) -> dict:
         "t": float(period.t),
         "indicators": ProgressRowSerializer(rows, many=True).data,
         "summary": progress_selectors.status_counts(rows),
+        "flags": progress_selectors.flag_counts(rows),
         "by_dimension": progress_selectors.counts_by_dimension(rows),
         "by_department": progress_selectors.counts_by_lead(rows),
     }

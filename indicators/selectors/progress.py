@@ -360,6 +360,15 @@ def status_counts(rows: Iterable[ProgressRow]) -> dict[str, int]:
     return counts
 
 
+def flag_counts(rows: Iterable[ProgressRow]) -> dict[str, int]:
+    """How many rows carry each flag, every flag named (0 when none has it)."""
+    counts = dict.fromkeys(progress.FLAGS, 0)
+    for row in rows:
+        for flag in row.progress.flags:
+            counts[flag] += 1
+    return counts
+
+
 def counts_by_dimension(rows: list[ProgressRow]) -> list[dict]:
     """Status counts per dimension, in plan order."""
     groups: dict[str, list[ProgressRow]] = defaultdict(list)
