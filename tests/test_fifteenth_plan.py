@@ -190,3 +190,18 @@ def test_a_card_names_the_period_of_an_earlier_figure(fifteenth, reviewer, clien
     page = client.get(reverse("reports:overview", args=[SLUG]), {"year": 2026, "quarter": 3})
     card = page.content.decode().split('data-code="urbanisation_rate"')[1].split("</article>")[0]
     assert "<li>数据期：2025年（全年）</li>" in card
+
+
+def test_the_loader_says_which_codes_it_made_up(plan, tmp_path):
+    """A table row without 指标代码 gets one from its position, and load_plan says so."""
+    from indicators.planbook import read_workbook, write_workbook
+
+    raw, _where = read_workbook(WORKBOOK)
+    raw["plan"]["slug"] = "no-codes"
+    del raw["indicators"][2]["code"]
+    path = tmp_path / "no-codes.xlsx"
+    write_workbook(raw).save(path)
+    out = StringIO()
+    call_command("load_plan", str(path), stdout=out)
+    assert "i03" in out.getvalue().splitlines()[-1]
+    assert Plan.objects.get(slug="no-codes").indicators.filter(code="i03").exists()

@@ -1,4 +1,5 @@
-"""python manage.py load_plan FILE — create or update a plan from its YAML file."""
+"""python manage.py load_plan FILE — create or update a plan from its workbook (.xlsx) or YAML
+file."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -9,7 +10,10 @@ from indicators.services.plans import plan_load
 
 
 class Command(BaseCommand):
-    help = "Create or update a plan from a plan file (YAML); a second load changes nothing."
+    help = (
+        "Create or update a plan from a plan workbook (.xlsx) or file (.yaml); "
+        "a second load changes nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -35,3 +39,11 @@ class Command(BaseCommand):
                 "deleted": report.deleted,
             }
         )
+        if data.derived_codes:
+            self.stdout.write(
+                _(
+                    "These indicators had no code; codes were made up from their row position "
+                    "(give them codes in the file if rows may move): %(codes)s"
+                )
+                % {"codes": "、".join(data.derived_codes)}
+            )
