@@ -205,3 +205,11 @@ def test_the_loader_says_which_codes_it_made_up(plan, tmp_path):
     call_command("load_plan", str(path), stdout=out)
     assert "i03" in out.getvalue().splitlines()[-1]
     assert Plan.objects.get(slug="no-codes").indicators.filter(code="i03").exists()
+
+
+def test_the_indicator_page_names_its_frequency_and_the_period_shown(fifteenth, client, analyst):
+    client.force_login(analyst)
+    page = client.get(
+        reverse("reports:indicator", args=[SLUG, "urbanisation_rate"]), {"year": 2026, "quarter": 3}
+    ).content.decode()
+    assert '<dd class="frequency">年度 · 所示数据：2025年（全年）</dd>' in page
