@@ -642,7 +642,7 @@ class _Reader:
             binding=self.boolean(item, "binding", path),
             frequency=self.choice(item, "frequency", path, periods.FREQUENCIES, periods.QUARTERLY),
             may_be_negative=self.boolean(item, "may_be_negative", path),
-            baseline=self.number(item, "baseline", path),
+            baseline=self.baseline(item, path, kind),
             baseline_text=self.text(
                 item, "baseline_text", path, bound=max_length(models.Indicator, "baseline_text")
             ),
@@ -661,6 +661,13 @@ class _Reader:
             responsible=self.names(item, "responsible", path, departments),
             data_source=self.names(item, "data_source", path, departments),
         )
+
+    def baseline(self, item: dict, path: tuple, kind: str) -> Decimal | None:
+        """The baseline number; a count of events printed 零发生 had none: 0, not missing."""
+        number = self.number(item, "baseline", path)
+        if number is None and kind == "zero_event" and item.get("baseline_text") == "零发生":
+            return Decimal(0)
+        return number
 
     def stages(self, item: dict, path: tuple) -> tuple[str, ...]:
         bound = max_length(models.Stage, "label")

@@ -14,6 +14,7 @@ venv_install requirements.txt
 # A county 十五五 main-indicator table as counties hold it (an Excel workbook; 示例数据).
 .venv/bin/python manage.py load_plan fixtures/luhe-15th-five-year-2026-2030.xlsx
 .venv/bin/python manage.py seed_demo  # demo figures, marked as such: remove with remove_demo
+.venv/bin/python manage.py seed_demo --plan luhe-15th-five-year
 .venv/bin/python manage.py seed_demo_users
 echo "Open http://127.0.0.1:8000/ and log in with one of the users above."
 exec .venv/bin/python manage.py runserver 127.0.0.1:8000

@@ -213,3 +213,17 @@ def test_the_indicator_page_names_its_frequency_and_the_period_shown(fifteenth, 
         reverse("reports:indicator", args=[SLUG, "urbanisation_rate"]), {"year": 2026, "quarter": 3}
     ).content.decode()
     assert '<dd class="frequency">年度 · 所示数据：2025年（全年）</dd>' in page
+
+
+def test_the_example_demo_figures_show_the_forms_at_work(fifteenth):
+    """seed_demo --plan luhe-15th-five-year: figures of every frequency, statuses by form."""
+    call_command("seed_demo", "--plan", SLUG, stdout=StringIO())
+    rows = statuses(fifteenth, 2026, 3)
+    assert rows["air_quality_good_days"].period == Period(2026, "monthly", 9)
+    assert rows["urban_unemployment_rate"].progress.holding is True
+    assert rows["disposable_income_growth"].progress.status == "failed"  # 5.6 against 6.3
+    assert rows["major_safety_accidents"].progress.status == "on_track"
+    assert "baseline_missing" not in rows["major_safety_accidents"].progress.flags
+    assert rows["urbanisation_rate"].period == Period.whole_year(2025)
+    # The yearly average: 2026 Q3 year to date 6.3 against 年均增长6% → R = 6.3/6 = 1.05.
+    assert rows["gdp_growth"].progress.ratio == D("1.05")

@@ -252,6 +252,52 @@ class RemoveReport:
     kept: int = 0  # values with the demo source that someone else has changed since
 
 
+# The 十五五 example (示例数据): a few periods of each frequency, so its dashboards show the
+# forms of domain.md §9 at work — a yearly average (年均增长6%), limits held (≤5.5, ≥95) and one
+# broken, a range being reached (6—6.5), a figure in step with another (与经济增长基本同步),
+# annualised year-to-date totals, a half-year count and an annual indicator shown with its
+# latest year (earlier_period).
+# fmt: off
+EXAMPLE_ROWS = [
+    Row("gdp", "2026-Q1", "28.9"),
+    Row("gdp", "2026-Q2", "60.1"),
+    Row("gdp", "2026-Q3", "91.8"),
+    Row("gdp_growth", "2026-Q1", "5.8"),
+    Row("gdp_growth", "2026-Q2", "6.1"),
+    Row("gdp_growth", "2026-Q3", "6.3"),
+    Row("industrial_value_added_growth", "2026-M07", "6.9"),
+    Row("industrial_value_added_growth", "2026-M08", "7.2"),
+    Row("industrial_value_added_growth", "2026-M09", "7.4"),
+    Row("industrial_value_added_growth", "2026-M10", "7.1"),
+    Row("retail_sales_growth", "2026-M08", "6.0"),
+    Row("retail_sales_growth", "2026-M09", "6.2"),
+    Row("retail_sales_growth", "2026-M10", "6.4"),
+    Row("budget_revenue", "2026-M08", "3.9"),
+    Row("budget_revenue", "2026-M09", "4.4"),
+    Row("budget_revenue", "2026-M10", "4.9"),
+    Row("urbanisation_rate", "2025", "55.3"),
+    Row("high_tech_enterprises", "2026-H1", "25"),
+    Row("disposable_income_growth", "2026-Q1", "5.9"),
+    Row("disposable_income_growth", "2026-Q2", "5.8"),
+    Row("disposable_income_growth", "2026-Q3", "5.6"),
+    Row("urban_unemployment_rate", "2026-Q1", "4.9"),
+    Row("urban_unemployment_rate", "2026-Q2", "5.1"),
+    Row("urban_unemployment_rate", "2026-Q3", "5.0"),
+    Row("urban_new_jobs", "2026-M08", "1720"),
+    Row("urban_new_jobs", "2026-M09", "1950"),
+    Row("urban_new_jobs", "2026-M10", "2180"),
+    Row("air_quality_good_days", "2026-M08", "98.4"),
+    Row("air_quality_good_days", "2026-M09", "96.7"),
+    Row("air_quality_good_days", "2026-M10", "94.2", "10月下旬受区域性臭氧污染影响，优良天数减少"),
+    Row("major_safety_accidents", "2026-Q1", "0"),
+    Row("major_safety_accidents", "2026-Q2", "0"),
+    Row("major_safety_accidents", "2026-Q3", "0"),
+    Row("public_school_places", "2026-H1", "1200"),
+]
+# fmt: on
+ROWS_BY_PLAN = {DEFAULT_PLAN: DEMO_ROWS, "luhe-15th-five-year": EXAMPLE_ROWS}
+
+
 def demo_plan(*, slug: str) -> Plan:
     """The plan to seed or clean, or a clear refusal when it is not loaded."""
     plan = Plan.objects.filter(slug=slug).first()
@@ -267,12 +313,14 @@ def demo_plan(*, slug: str) -> Plan:
 
 
 @transaction.atomic
-def demo_seed(*, plan: Plan, rows=DEMO_ROWS) -> SeedReport:
-    """Enter and approve the demo rows the plan has no value for yet (all or nothing).
+def demo_seed(*, plan: Plan, rows=None) -> SeedReport:
+    """Enter and approve the demo rows the plan has no value for yet (all or nothing); the
+    plan's own rows (`ROWS_BY_PLAN`) unless `rows` are given.
 
     A row the services refuse (the plan was changed so that the figure no longer fits) stops
     the seeding with the indicator, the period and the reason, and nothing is saved.
     """
+    rows = ROWS_BY_PLAN.get(plan.slug, ()) if rows is None else rows
     entry_user, review_user = (_demo_user(name, role, plan) for name, role in DEMO_USERS)
     indicators = {i.code: i for i in Indicator.objects.filter(plan=plan).select_related("plan")}
     filled = Actual.objects.filter(indicator__plan=plan)
