@@ -227,3 +227,45 @@ def test_the_example_demo_figures_show_the_forms_at_work(fifteenth):
     assert rows["urbanisation_rate"].period == Period.whole_year(2025)
     # The yearly average: 2026 Q3 year to date 6.3 against 年均增长6% → R = 6.3/6 = 1.05.
     assert rows["gdp_growth"].progress.ratio == D("1.05")
+
+
+def test_every_page_answers_with_figures_of_every_frequency(fifteenth, client, analyst, reviewer):
+    """With the example's demo figures (months, quarters, halves, a year): every page of the
+    plan, the clerk's 我的填报 and entry pages of each frequency, and both exports answer."""
+    from indicators.models import Department
+    from indicators.services.users import user_set_role
+
+    call_command("seed_demo", "--plan", SLUG, stdout=StringIO())
+    client.force_login(analyst)
+    pages = [
+        reverse("reports:overview", args=[SLUG]),
+        reverse("reports:departments", args=[SLUG]),
+        reverse("indicators:indicator-table", args=[SLUG]),
+        reverse("indicators:task-list", args=[SLUG]),
+        reverse("indicators:plan-workbook", args=[SLUG]),
+        reverse("reports:evaluation-csv", args=[SLUG, 2026]),
+    ]
+    pages += [
+        reverse("reports:dimension", args=[SLUG, pk])
+        for pk in fifteenth.dimensions.values_list("pk", flat=True)
+    ]
+    department = Department.objects.get(region__code="441523", name="县统计局")
+    pages.append(reverse("reports:department", args=[SLUG, department.pk]))
+    for url in pages:
+        assert client.get(url, {"year": 2026, "quarter": 3}).status_code == 200, url
+    client.force_login(reviewer)
+    assert client.get(reverse("indicators:completeness", args=[SLUG])).status_code == 200
+    clerk = user_set_role(username="tjj2", role="clerk", department=department, password="pw")
+    client.force_login(clerk)
+    mine = client.get(reverse("indicators:my-reporting")).content.decode()
+    for code in ("2026-M10", "2026-Q3", "2025"):
+        assert f"/{code}/" in mine, code
+    for code, period in (
+        ("industrial_value_added_growth", "2026-M10"),
+        ("gdp", "2026-Q3"),
+        ("urbanisation_rate", "2025"),
+    ):
+        url = reverse("indicators:entry", args=[SLUG, code, period])
+        assert client.get(url).status_code == 200, url
+    wrong = reverse("indicators:entry", args=[SLUG, "industrial_value_added_growth", "2026-Q3"])
+    assert client.get(wrong).status_code == 404  # a monthly indicator has no quarters
