@@ -8,6 +8,7 @@ ids, never names: every county has a 县人社局. What a user may not see answe
 did not exist; what they may see but not do answers 403.
 """
 
+import copy
 from dataclasses import dataclass
 from functools import wraps
 
@@ -76,6 +77,7 @@ def forget(user) -> None:
     """Drop what is cached on the user after their role or scope changed."""
     user.__dict__.pop("_lucounty_actor", None)
     user.__dict__.pop("_lucounty_regions", None)
+    user.__dict__.pop("_lucounty_reported", None)
 
 
 def user_role(user) -> str | None:
@@ -170,6 +172,57 @@ def actuals_visible_to(user) -> QuerySet[Actual]:
     return actuals.none()
 
 
+def _reported_ids(user) -> frozenset[int]:
+    """The ids of the indicators a clerk's department reports (one query, then cached)."""
+    cached = getattr(user, "_lucounty_reported", None)
+    if cached is None:
+        reported = indicators_reported_by(actor(user).department_id).values_list("pk", flat=True)
+        cached = frozenset(reported)
+        user._lucounty_reported = cached
+    return cached
+
+
+def sees_working_copy(user, actual: Actual) -> bool:
+    """Whether the user sees the value's working copy, among the values they may see
+    (`actuals_visible_to`): its value, stage, source, note, attachment, state, the reviewer's
+    comment and every step of its history.
+
+    Reviewers and administrators do, and the clerks of the reporting department; leaders and
+    analysts while it is submitted (the dashboards' switch shows submissions too, marked as
+    unverified, domain.md §5). Everyone else sees only the figure in force: its value, source
+    and attachment, and the history up to its approval (`shown_to`), never a correction in
+    preparation, its note or the reviewer's comment on it.
+    """
+    who = actor(user)
+    if who.role in REVIEWERS:
+        return True
+    if who.role == Role.CLERK:
+        return actual.indicator_id in _reported_ids(user)
+    if who.role in (Role.LEADER, Role.ANALYST):
+        return actual.state == ActualState.SUBMITTED
+    return False
+
+
+def shown_to(user, actual: Actual) -> Actual:
+    """The value as `user` may see it: the value itself for those who see the working copy
+    (`sees_working_copy`); for anyone else an unsaved copy whose working fields are the figure
+    in force (value or stage, source, attachment, approved by and at), in the approved state,
+    without note or comment. Never save what this returns."""
+    if sees_working_copy(user, actual):
+        return actual
+    shown = copy.copy(actual)
+    shown.value, shown.stage_id = actual.approved_value, actual.approved_stage_id
+    if actual.approved_stage_id is not None:
+        shown.stage = actual.approved_stage
+    shown.source, shown.note, shown.review_comment = actual.approved_source, "", ""
+    shown.attachment = actual.approved_attachment.name
+    shown.state = ActualState.APPROVED
+    shown.updated_by_id, shown.updated_at = actual.approved_by_id, actual.approved_at
+    if actual.approved_by_id is not None:
+        shown.updated_by = actual.approved_by
+    return shown
+
+
 # --- What a user may do -------------------------------------------------------------------
 
 
@@ -225,7 +278,8 @@ def role_required(*roles: str):
         def wrapped(request, *args, **kwargs):
             role = user_role(request.user)
             if role is None or (roles and role not in roles):
-                raise PermissionDenied(NO_ROLE if role is None else None)
+                # No message for a role without the page: the 403 page then says so in general.
+                raise PermissionDenied(NO_ROLE) if role is None else PermissionDenied()
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -22,7 +22,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Min, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,8 @@ from indicators.models import (
     Target,
     Task,
 )
+from indicators.selectors import history as history_selectors
+from indicators.signals import RECORDED_USER
 
 # --- Messages (English msgids; the Chinese catalogue translates them) ---------------------
 
@@ -671,8 +674,23 @@ class JudgementAdmin(ViewOnly, ScopedAdmin, admin.ModelAdmin):
     list_display = ["indicator", "year", "met", "note", "recorded_by", "recorded_at"]
 
 
+class ReadOnlyHistory:
+    """SimpleHistoryAdmin's page of a past version is a form that reverts the row when posted,
+    past every rule of the services (the state, the approver, the version, four eyes) and past
+    `ViewOnly`. History is read, never written back: a POST is refused (403), whoever sends it,
+    a superuser included."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+
 @admin.register(models.Actual)
-class ActualAdmin(ViewOnly, ScopedAdmin, SimpleHistoryAdmin):
+class ActualAdmin(ReadOnlyHistory, ViewOnly, ScopedAdmin, SimpleHistoryAdmin):
     """View only: values change through the reporting services, which keep their history.
     The history pages answer 404 for a value outside the user's region, as the others do."""
 
@@ -699,3 +717,23 @@ class ActualAdmin(ViewOnly, ScopedAdmin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._in_scope_or_404(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+# --- Users --------------------------------------------------------------------------------
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Django's user admin, except that a user who appears in any history is not deleted (the
+    confirmation page says why and offers no button; indicators.signals refuses it on every
+    other route): deactivate them instead."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        recorded = [user for user in objs if history_selectors.user_in_history(user)]
+        if recorded:
+            protected = [*protected, *(f"{user}: {RECORDED_USER}" for user in recorded)]
+        return deleted, counts, perms_needed, protected

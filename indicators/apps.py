@@ -6,3 +6,31 @@ class IndicatorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "indicators"
     verbose_name = _("Plans and indicators")
+
+    def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_delete
+
+        from indicators.signals import refuse_deleting_recorded_users
+
+        pre_delete.connect(
+            refuse_deleting_recorded_users,
+            sender=get_user_model(),
+            dispatch_uid="refuse_deleting_recorded_users",
+        )
+        _forget_cached_reads_on_writes()
+
+
+def _forget_cached_reads_on_writes() -> None:
+    """Any write that can change a plan's progress makes the cached reads stale."""
+    from django.db.models.signals import post_delete, post_save
+
+    from indicators import cache, models
+
+    written = (
+        models.Actual, models.Target, models.Indicator, models.Plan, models.Stage,
+        models.Assignment, models.Judgement, models.Responsibility, models.Dimension,
+    )  # fmt: skip
+    for model in written:
+        for signal in (post_save, post_delete):
+            signal.connect(cache.data_changed, sender=model, dispatch_uid=f"cache-{model.__name__}")

@@ -10,29 +10,40 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from indicators import attachments
+from indicators.domain import numbers, validation
 from indicators.domain.formatting import plain
 from indicators.domain.meanings import meaning
 from indicators.models import Actual, ActualState, Indicator, Kind
 
-MAX_ATTACHMENT = 5 * 1024 * 1024  # bytes
-# The first bytes of the file types an attachment may have (a scan, a photo, a PDF report).
-SIGNATURES = (b"%PDF", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 
+class NumberField(forms.CharField):
+    """A typed number, read by the one reader (`domain.numbers.read_number`): exact, or
+    refused with the reason ("6,9", "1_000", "+3"); empty is None (the services judge it)."""
 
-def is_accepted_file(head: bytes) -> bool:
-    """Whether a file's first bytes are those of a PDF, PNG, JPEG, GIF or WebP."""
-    is_webp = head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-    return is_webp or head.startswith(SIGNATURES)
+    def __init__(self, **kwargs):
+        super().__init__(empty_value=None, max_length=None, **kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text is None:
+            return None
+        try:
+            return numbers.read_number(text)
+        except numbers.NumberError as error:
+            raise forms.ValidationError(error.message, code="invalid") from error
 
 
 class EntryForm(forms.Form):
     """One value of one indicator and period. The fields depend on the indicator (a number or
     a stage) and on the stored value (a reason only to change an approved one)."""
 
-    value = forms.DecimalField(
+    value = NumberField(
         label=gettext_lazy("Value"),
         required=False,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        # Text, not type=number: a browser's number input sends "" for "6,9" and turns the
+        # value with the mouse wheel; this way the one reader judges exactly what was typed.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     stage = forms.CharField(label=gettext_lazy("Stage reached"), required=False)
     source = forms.CharField(
@@ -45,6 +56,7 @@ class EntryForm(forms.Form):
     note = forms.CharField(
         label=gettext_lazy("Note"),
         required=False,
+        max_length=validation.MAX_NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Needed when the value changed by more than half."),
     )
@@ -52,11 +64,12 @@ class EntryForm(forms.Form):
         label=gettext_lazy("Attachment"),
         required=False,
         help_text=gettext_lazy("Optional: a PDF or an image (PNG, JPEG, GIF, WebP), at most 5 MB."),
-        widget=forms.FileInput(attrs={"accept": ".pdf,image/*"}),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.gif,.webp"}),
     )
     reason = forms.CharField(
         label=gettext_lazy("Reason for the change"),
         required=False,
+        max_length=validation.MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy(
             "The approved value stays in force until the reviewer approves the correction."
@@ -77,19 +90,19 @@ class EntryForm(forms.Form):
             self.fields["value"].label = meaning(indicator, period)
         if actual is None or actual.state != ActualState.APPROVED:
             del self.fields["reason"]
+        for name in ("note", "reason"):  # the services' message, naming the field
+            if name in self.fields:
+                limit = self.fields[name].max_length
+                self.fields[name].error_messages["max_length"] = validation.too_long(name, limit)
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return None
-        if upload.size > MAX_ATTACHMENT:
-            raise forms.ValidationError(_("The attachment is larger than 5 MB."))
-        head = upload.read(12)
-        upload.seek(0)
-        if not is_accepted_file(head):
-            raise forms.ValidationError(
-                _("The attachment must be a PDF or an image (PNG, JPEG, GIF or WebP).")
-            )
+        try:
+            attachments.check_attachment(upload)
+        except attachments.AttachmentError as error:
+            raise forms.ValidationError(error.message) from error
         return upload
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from indicators import attachments
 from indicators.domain import periods, regions
 
 DECIMAL = {"max_digits": 20, "decimal_places": 4}
@@ -531,7 +532,10 @@ class ActualState(models.TextChoices):
 
 
 def attachment_path(actual, filename: str) -> str:
-    return f"attachments/{actual.indicator.plan.slug}/{actual.year}/{filename}"
+    """Where an attachment is stored: under a random name keeping only its allow-listed
+    extension (`attachments.stored_name`); nothing the uploader typed reaches the path."""
+    name = attachments.stored_name(filename)
+    return f"attachments/{actual.indicator.plan.slug}/{actual.year}/{name}"
 
 
 class Actual(models.Model):
@@ -593,6 +597,11 @@ class Actual(models.Model):
         verbose_name=_("stage in force"),
     )
     approved_source = models.CharField(_("source in force"), max_length=300, blank=True)
+    # The attachment of the figure in force: a correction keeps its own (`attachment`) until it
+    # is approved, so what those who see only figures in force download does not change before.
+    approved_attachment = models.FileField(
+        _("attachment in force"), upload_to=attachment_path, max_length=300, blank=True
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -30,8 +30,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from indicators.cells import put
 from indicators.domain.formatting import plain
 from indicators.planfile import TABLE_CLAUSE
+from indicators.uploads.safety import UnsafeWorkbook, check_workbook
 
 PLAN_SHEET, INDICATOR_SHEET, TASK_SHEET, UNIT_SHEET = "规划", "指标", "重点任务", "单位"
 TARGET_SOURCE_SHEET, LINK_SHEET = "目标出处", "关联条款"
@@ -288,6 +290,10 @@ def _open(path_or_file):
     not_xlsx = _("This is not an Excel workbook (.xlsx): save the table as .xlsx and try again.")
     if not zipfile.is_zipfile(BytesIO(data)):  # an .xlsx is a zip; .xls, .csv or text is not
         raise PlanBookError([not_xlsx])
+    try:
+        check_workbook(data)  # a zip bomb is refused before openpyxl unpacks anything
+    except UnsafeWorkbook as error:
+        raise PlanBookError([error.message]) from error
     try:
         return load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception as error:
@@ -916,12 +922,10 @@ def _put(cell, value) -> None:
         return
     if isinstance(value, str):
         value, number_format = _as_cell(value)
-        cell.value = value
-        if isinstance(value, str):
-            cell.data_type = "s"  # a text starting with "=" stays text, not a formula
+        put(cell, value)  # a text starting with "=", "+", "@"… stays text, not a formula
         cell.number_format = number_format
     else:
-        cell.value = value
+        put(cell, value)
 
 
 def _add_choices(sheet, columns, count: int) -> None:

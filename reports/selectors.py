@@ -255,16 +255,16 @@ class IndicatorValueRow:
 
 
 def indicator_values(indicator: Indicator, user) -> list[IndicatorValueRow]:
-    """The indicator's values that `user` may see (`access.actuals_visible_to`), latest
-    period first, a whole-year figure before the year's quarters (2–3 queries)."""
+    """The indicator's values that `user` may see (`access.actuals_visible_to`), as they may
+    see them (`access.shown_to`: only the figure in force, to some), latest period first, a
+    whole-year figure before the year's quarters (2–3 queries)."""
     actuals = (
         access.actuals_visible_to(user)
         .filter(indicator=indicator)
         .select_related("stage", "approved_stage", "created_by", "approved_by")
     )
-    latest_first = sorted(
-        actuals, key=lambda a: (a.period.end, a.period.is_whole_year), reverse=True
-    )
+    shown = (access.shown_to(user, actual) for actual in actuals)
+    latest_first = sorted(shown, key=lambda a: (a.period.end, a.period.is_whole_year), reverse=True)
     return [_value_row(indicator, actual) for actual in latest_first]
 
 

@@ -19,13 +19,24 @@ PLAN_SLUG = "luhe-garment"
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Tests do not run collectstatic, so the manifest storage would have no manifest; and a
+    """Tests do not run collectstatic, so the manifest storage would have no manifest; a
     deliberately slow password hash only slows the suite down."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Query budgets count what a page computes: the cache of progress rows is off, except in
+    # tests/test_progress_cache.py, which switches it on.
+    settings.PROGRESS_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The API's throttles count requests in the cache: each test starts uncounted."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def load_luhe_plan():

@@ -179,6 +179,7 @@ def test_create_returns_the_new_draft(clerk_kgj):
         "source": "县统计局快报",
         "note": "含新入规2家",
         "attachment": None,
+        "attachment_in_force": None,
         "state": "draft",
         "state_label": "草稿",
         "version": 1,

@@ -28,13 +28,23 @@ def snapshot():
         "targets": Target.objects.count(),
         "actuals": list(
             Actual.objects.order_by("indicator__code", "year", "quarter").values_list(
-                "indicator__code", "year", "quarter", "value", "approved_value", "state",
-                "created_by__username", "approved_by__username", "attachment",
+                "indicator__code",
+                "year",
+                "quarter",
+                "value",
+                "approved_value",
+                "state",
+                "created_by__username",
+                "approved_by__username",
+                "attachment",
             )
         ),  # fmt: skip
         "history": list(
             Actual.history.order_by("history_date").values_list(
-                "indicator__code", "value", "state", "history_user__username",
+                "indicator__code",
+                "value",
+                "state",
+                "history_user__username",
                 "history_change_reason",
             )
         ),  # fmt: skip

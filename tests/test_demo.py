@@ -155,3 +155,60 @@ def test_refuses_when_the_plan_is_not_loaded(plan, command):
     with pytest.raises(CommandError, match="规划“nowhere”尚未导入.*load_plan"):
         run(command, "--plan", "nowhere")
     assert not Actual.objects.exists()
+
+
+# --- the trial's demo users (seed_demo_users) ---------------------------------------------------
+# Proves: every set-up makes up new passwords and prints them once (none is in the repository);
+# the users are marked demo, so remove_demo deletes them; a real user is never taken over.
+
+
+def printed_passwords(out: str) -> dict[str, str]:
+    """user name → password, from seed_demo_users' table."""
+    rows = [line.split() for line in out.splitlines() if line.startswith("  ")]
+    return {row[0]: row[1] for row in rows if len(row) >= 3}
+
+
+def test_demo_users_get_new_random_passwords_printed_once(plan):
+    first = printed_passwords(run("seed_demo_users"))
+    assert set(first) == {"clerk", "clerk_rsj", "reviewer", "leader", "analyst", "admin"}
+    assert len(set(first.values())) == 6  # one password per user
+    for username, password in first.items():
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password(password) and len(password) >= 12
+        assert user.groups.filter(name="demo").exists()
+        assert access.user_role(user) is not None  # the demo group is not a role
+    second = printed_passwords(run("seed_demo_users"))
+    assert not set(first.values()) & set(second.values())  # a new set-up, new passwords
+
+
+def test_a_password_may_be_given(plan):
+    out = run("seed_demo_users", "--password", "given-pass-2026")
+    assert set(printed_passwords(out).values()) == {"given-pass-2026"}
+    assert get_user_model().objects.get(username="leader").check_password("given-pass-2026")
+
+
+def test_a_real_user_of_the_county_is_not_taken_over(plan):
+    real = get_user_model().objects.create_user("admin", password="real-admin-pass")
+    out = run("seed_demo_users")
+    assert "admin 已存在且不是演示用户，未作改动。" in out
+    real.refresh_from_db()
+    assert real.check_password("real-admin-pass") and not real.groups.exists()
+
+
+def test_remove_demo_deletes_the_demo_users_and_disables_one_a_record_names(plan):
+    run("seed_demo_users")
+    clerk = get_user_model().objects.get(username="clerk")
+    indicator = Indicator.objects.get(plan=plan, code="above_scale_enterprises")
+    entry = Entry(year=2025, quarter=4, value=D(0), source="县统计局快报")
+    actual_create(user=clerk, indicator=indicator, entry=entry, submit=True)
+    real = get_user_model().objects.create_user("wang", password="wang-pass-2026")
+    out = run("remove_demo")
+    assert "已删除演示用户：admin, analyst, clerk_rsj, leader, reviewer。" in out
+    assert "以下演示用户因有记录引用而保留，但已无法登录：clerk。" in out
+    users = get_user_model().objects.filter(username__in=["clerk", "leader", "wang"])
+    assert {user.username for user in users} == {"clerk", "wang"}
+    clerk.refresh_from_db()
+    assert not clerk.is_active and not clerk.has_usable_password()
+    assert not clerk.groups.filter(name="demo").exists()
+    real.refresh_from_db()
+    assert real.is_active and real.check_password("wang-pass-2026")

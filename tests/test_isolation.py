@@ -791,7 +791,7 @@ def test_add_user_without_region_refuses_an_ambiguous_department(world):
 def test_add_user_with_region_takes_that_regions_department(world):
     call_command(
         "add_user", "x", "--role", "clerk", "--department", RSJ, "--region", "610921",
-        stdout=StringIO(),
+        "--password", "hanyin-rsj-clerk", stdout=StringIO(),
     )  # fmt: skip
     profile = Profile.objects.get(user__username="x")
     assert (profile.department_id, profile.region.code) == (rsj(HANYIN).pk, "610921")

@@ -221,7 +221,8 @@ def test_queue_shows_what_a_reviewer_needs(
     assert draft.pk not in queue_ids(html)
     assert "2 项数值待审核" in html
     seen = ["规上企业数量（家）", "县科工局", "2026年第3季度", "3家", "县统计局快报", "新增两家"]
-    seen += ["快报.pdf", "clerk_kgj", "从业人员（万人）", "县人社局", "2.1万人", "clerk_rsj"]
+    # Stored under a random name, an attachment is shown as 附件 and its extension.
+    seen += ["附件.pdf", "clerk_kgj", "从业人员（万人）", "县人社局", "2.1万人", "clerk_rsj"]
     for text in seen:
         assert text in html, text
     assert reverse("indicators:attachment", args=[enterprises.pk]) in html

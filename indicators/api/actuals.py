@@ -25,7 +25,8 @@ from rest_framework.views import APIView
 
 from indicators import access
 from indicators.api.serializers import PeriodFields, PlainDecimalField
-from indicators.domain import periods
+from indicators.domain import numbers, periods, validation
+from indicators.domain.formatting import plain
 from indicators.models import Actual, ActualState, Department, Indicator, Plan, Role
 from indicators.selectors import history as history_selectors
 from indicators.selectors import plans as plan_selectors
@@ -151,7 +152,9 @@ def actual_list(user, filters: dict) -> QuerySet[Actual]:
 
 
 class ActualSerializer(serializers.Serializer):
-    """A value: its working copy, its state and version, and the figure in force."""
+    """A value: its working copy, its state and version, and the figure in force; to a user
+    who sees only figures in force (`access.shown_to`, the user in the context), the figure in
+    force in place of the working copy."""
 
     id = serializers.IntegerField()
     plan = serializers.CharField(source="indicator.plan.slug")
@@ -169,6 +172,7 @@ class ActualSerializer(serializers.Serializer):
     source = serializers.CharField()
     note = serializers.CharField()
     attachment = serializers.SerializerMethodField()
+    attachment_in_force = serializers.SerializerMethodField()
     state = serializers.CharField()
     state_label = serializers.CharField(source="get_state_display")
     version = serializers.IntegerField()
@@ -185,6 +189,9 @@ class ActualSerializer(serializers.Serializer):
     first_submitted_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField()
 
+    def to_representation(self, actual):
+        return super().to_representation(access.shown_to(self.context["user"], actual))
+
     def get_period(self, actual) -> str:
         return actual.period.label()
 
@@ -192,12 +199,41 @@ class ActualSerializer(serializers.Serializer):
         # The page route serves it, with the same visibility rule.
         return reverse("indicators:attachment", args=[actual.pk]) if actual.attachment else None
 
+    def get_attachment_in_force(self, actual) -> str | None:
+        if not actual.approved_attachment:
+            return None
+        return reverse("indicators:attachment", args=[actual.pk]) + "?copy=in-force"
 
-class NumberField(serializers.DecimalField):
-    """Any decimal number; its range and places are the one validation's business."""
+
+class BoundedText(serializers.CharField):
+    """A text of at most `limit` characters, refused with the services' message naming it."""
+
+    def __init__(self, field: str, limit: int, **kwargs):
+        super().__init__(max_length=limit, **kwargs)
+        self.what = field
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str) and len(data.strip()) > self.max_length:
+            raise serializers.ValidationError(validation.too_long(self.what, self.max_length))
+        return super().run_validation(data)
+
+
+class NumberField(serializers.Field):
+    """Any number: a JSON number, or text read by the one reader of a typed number
+    (`domain.numbers.read_number`), so "6,9", "1_000" or "+3" are refused as on the pages;
+    its range and places are the one validation's business."""
 
     def __init__(self, **kwargs):
-        super().__init__(max_digits=None, decimal_places=None, allow_null=True, **kwargs)
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return numbers.read_number(data)
+        except numbers.NumberError as error:
+            raise serializers.ValidationError(error.message) from error
+
+    def to_representation(self, value):
+        return plain(value)
 
 
 class EntryFields(serializers.Serializer):
@@ -207,7 +243,7 @@ class EntryFields(serializers.Serializer):
     value = NumberField(required=False)
     stage = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     source = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = BoundedText("note", validation.MAX_NOTE, required=False, allow_blank=True)
     submit = serializers.BooleanField(required=False, default=False)
 
 
@@ -242,7 +278,9 @@ class CreateSerializer(EntryFields, PeriodFields):
 
 class ChangeSerializer(EntryFields):
     version = serializers.IntegerField(min_value=0)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = BoundedText(
+        "reason", validation.MAX_REASON, required=False, allow_blank=True, default=""
+    )
 
     def entry(self, actual: Actual) -> actual_services.Entry:
         """The change merged into the current working copy: fields not sent keep their values."""
@@ -263,7 +301,9 @@ class VersionSerializer(serializers.Serializer):
 
 class ReturnSerializer(VersionSerializer):
     # Blank is the services' refusal, with their message.
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = BoundedText(
+        "comment", validation.MAX_COMMENT, required=False, allow_blank=True, default=""
+    )
 
 
 def _message(text):
@@ -351,10 +391,10 @@ class ActualPagination(PageNumberPagination):
     page_size = 50
 
 
-def _shown(actual: Actual, status_code: int = status.HTTP_200_OK) -> Response:
+def _shown(user, actual: Actual, status_code: int = status.HTTP_200_OK) -> Response:
     """The value as it now stands (reloaded with what the representation needs)."""
     actual = with_related(Actual.objects.all()).get(pk=actual.pk)
-    return Response(ActualSerializer(actual).data, status=status_code)
+    return Response(ActualSerializer(actual, context={"user": user}).data, status=status_code)
 
 
 class ActualListApi(ActualApiView):
@@ -368,7 +408,8 @@ class ActualListApi(ActualApiView):
         actuals = actual_list(request.user, query.validated_data)
         paginator = ActualPagination()
         page = paginator.paginate_queryset(actuals, request, view=self)
-        return paginator.get_paginated_response(ActualSerializer(page, many=True).data)
+        shown = ActualSerializer(page, many=True, context={"user": request.user})
+        return paginator.get_paginated_response(shown.data)
 
     def post(self, request: Request) -> Response:
         body = CreateSerializer(data=request.data, context={"user": request.user})
@@ -379,7 +420,7 @@ class ActualListApi(ActualApiView):
             entry=body.entry(),
             submit=body.validated_data["submit"],
         )
-        return _shown(actual, status.HTTP_201_CREATED)
+        return _shown(request.user, actual, status.HTTP_201_CREATED)
 
 
 class ActualDetailApi(ActualApiView):
@@ -388,7 +429,8 @@ class ActualDetailApi(ActualApiView):
     acting_roles = {"PATCH": REPORTERS}
 
     def get(self, request: Request, pk: int) -> Response:
-        return Response(ActualSerializer(actual_for(request.user, pk)).data)
+        actual = actual_for(request.user, pk)
+        return Response(ActualSerializer(actual, context={"user": request.user}).data)
 
     def patch(self, request: Request, pk: int) -> Response:
         actual = actual_to_act_on(request.user, pk)
@@ -402,7 +444,7 @@ class ActualDetailApi(ActualApiView):
             reason=body.validated_data["reason"],
             submit=body.validated_data["submit"],
         )
-        return _shown(actual)
+        return _shown(request.user, actual)
 
 
 class ActualSubmitApi(ActualApiView):
@@ -416,7 +458,7 @@ class ActualSubmitApi(ActualApiView):
             actual=actual_to_act_on(request.user, pk),
             version=body.validated_data.get("version"),
         )
-        return _shown(actual)
+        return _shown(request.user, actual)
 
 
 class ActualApproveApi(ActualApiView):
@@ -431,7 +473,7 @@ class ActualApproveApi(ActualApiView):
             actual=actual_to_act_on(request.user, pk),
             version=body.validated_data.get("version"),
         )
-        return _shown(actual)
+        return _shown(request.user, actual)
 
 
 class ActualReturnApi(ActualApiView):
@@ -447,12 +489,13 @@ class ActualReturnApi(ActualApiView):
             comment=body.validated_data["comment"],
             version=body.validated_data.get("version"),
         )
-        return _shown(actual)
+        return _shown(request.user, actual)
 
 
 class ActualHistoryApi(ActualApiView):
-    """Every step of a value the user may see, oldest first: who, when, old → new, why."""
+    """Every step of a value the user may see, oldest first: who, when, old → new, why (up
+    to its approval for a user who sees only figures in force)."""
 
     def get(self, request: Request, pk: int) -> Response:
-        steps = history_selectors.actual_history(actual_for(request.user, pk))
+        steps = history_selectors.history_seen_by(request.user, actual_for(request.user, pk))
         return Response(HistoryStepSerializer(steps, many=True).data)

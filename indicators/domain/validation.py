@@ -18,6 +18,22 @@ BIG_CHANGE = Decimal("0.5")
 # Kinds whose period-on-period change means nothing for the 50% rule: a growth rate is a
 # change already, events are counted per quarter, and stages are not numbers.
 NO_CHANGE_RULE = {RATE, ZERO_EVENT, MILESTONE}
+# The longest texts a value carries (characters), the same on the entry form, the API, the
+# Excel upload and the services: a note, and a reason for a change or a reviewer's comment (they
+# are also the history's reasons).
+MAX_NOTE = 2000
+MAX_REASON = 1000
+MAX_COMMENT = MAX_REASON
+
+
+def too_long(field: str, limit: int) -> str:
+    """The message for a text longer than `limit`: `field` is "note", "reason" or "comment"."""
+    messages = {
+        "note": _("The note is too long: at most %(limit)s characters."),
+        "reason": _("The reason for the change is too long: at most %(limit)s characters."),
+        "comment": _("The comment is too long: at most %(limit)s characters."),
+    }
+    return messages[field] % {"limit": limit}
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,8 @@ def check_report(rules: Rules, report: Report) -> dict[str, list[str]]:
 
     for field, message in _period_problems(rules, report):
         add(field, message)
+    if len(report.note.strip()) > MAX_NOTE:
+        add("note", too_long("note", MAX_NOTE))
     if not report.source.strip():
         add("source", _("Say where the figure comes from (e.g. 县统计局快报, a ledger)."))
     if rules.kind == MILESTONE:

@@ -2,9 +2,13 @@
 
 from dataclasses import dataclass
 
+from django.apps import apps
+
+from indicators import access
 from indicators.domain.formatting import plain
 from indicators.models import (
     Actual,
+    ActualState,
     Plan,
 )
 
@@ -24,7 +28,7 @@ class HistoryStep:
 
 # The fields a history step reports, in the order a reader wants them.
 HISTORY_FIELDS = ["value", "stage", "source", "note", "attachment", "state", "review_comment",
-                  "approved_value", "approved_stage"]  # fmt: skip
+                  "approved_value", "approved_stage", "approved_attachment"]  # fmt: skip
 
 
 def actual_history(actual: Actual) -> list[HistoryStep]:
@@ -39,6 +43,17 @@ def actual_history(actual: Actual) -> list[HistoryStep]:
         steps.append(_history_step(record, previous))
         previous = record
     return steps
+
+
+def history_seen_by(user, actual: Actual) -> list[HistoryStep]:
+    """The steps of `actual_history` the user may see: every one to those who see the working
+    copy (`access.sees_working_copy`); to anyone else only the steps up to the latest
+    approval, none of a correction made since."""
+    steps = actual_history(actual)
+    if access.sees_working_copy(user, actual):
+        return steps
+    approvals = [n for n, step in enumerate(steps) if step.state == ActualState.APPROVED]
+    return steps[: approvals[-1] + 1] if approvals else []
 
 
 def _history_step(record, previous) -> HistoryStep:
@@ -85,3 +100,19 @@ def actuals_as_of(*, plan: Plan, moment) -> list:
     for record in records:
         latest.setdefault(record.id, record)
     return [r for r in latest.values() if r.history_type != "-"]
+
+
+def history_models() -> list:
+    """The historical models of every model with a history (django-simple-history)."""
+    return [
+        model
+        for model in apps.get_models()
+        if any(field.name == "history_user" for field in model._meta.fields)
+    ]
+
+
+def user_in_history(user) -> list:
+    """Up to one history record per model in which `user` made a change (one query per model
+    with a history): a user who appears there is never deleted, only deactivated."""
+    found = (model.objects.filter(history_user=user).first() for model in history_models())
+    return [record for record in found if record is not None]

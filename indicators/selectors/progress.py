@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
+from indicators import cache
 from indicators.domain import periods, progress, statuses
 from indicators.models import (
     Actual,
@@ -302,6 +303,24 @@ def _reference_value(recorded: Recorded, period: periods.Period) -> Decimal | No
 
 
 def progress_rows(
+    *,
+    plan: Plan,
+    period: periods.Period,
+    include_pending: bool = False,
+    as_of=None,
+) -> list[ProgressRow]:
+    """`plan_progress` through the cache (`indicators.cache`): computed once per data version,
+    then read back by every dashboard, API call and export of the same period. A page as it
+    stood at a past moment (`as_of`) is computed every time."""
+    if as_of is not None:
+        return plan_progress(plan=plan, period=period, include_pending=include_pending, as_of=as_of)
+    key = f"progress:{plan.pk}:{period.code()}:{int(include_pending)}"
+    return cache.cached(
+        key, lambda: plan_progress(plan=plan, period=period, include_pending=include_pending)
+    )
+
+
+def plan_progress(
     *,
     plan: Plan,
     period: periods.Period,

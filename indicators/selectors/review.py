@@ -18,14 +18,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from pathlib import PurePath
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators import access
+from indicators import access, attachments
 from indicators.domain import periods
 from indicators.models import (
     Actual,
@@ -256,8 +255,8 @@ def queue_rows(*, user, filters: QueueFilters, choices: QueueChoices) -> list[Qu
 
 
 def attachment_name(attachment) -> str:
-    """The file name an attachment was uploaded as, without its folder."""
-    return PurePath(attachment.name).name if attachment else ""
+    """How an attachment is named to people (附件.pdf: it is stored under a random name)."""
+    return attachments.display_name(attachment)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -393,9 +392,9 @@ def actual_for_history(*, user, pk: int) -> Actual:
     return get_object_or_404(actuals, pk=pk)
 
 
-def history_steps(actual: Actual) -> list[ShownStep]:
-    """Every step of `actual`'s history (`actual_history`), oldest first, with states
-    by their labels and attachments by their file names."""
+def history_steps(actual: Actual, user) -> list[ShownStep]:
+    """The steps of `actual`'s history that `user` may see (`history_seen_by`), oldest first,
+    with states by their labels and attachments by their file names."""
     return [
         ShownStep(
             when=step.when,
@@ -407,7 +406,7 @@ def history_steps(actual: Actual) -> list[ShownStep]:
                 for name, label, old, new in step.changes
             ],
         )
-        for step in history_selectors.actual_history(actual)
+        for step in history_selectors.history_seen_by(user, actual)
     ]
 
 
@@ -416,6 +415,6 @@ def _shown(name: str, text: str) -> str:
         return ""
     if name == "state" and text in ActualState.values:
         return str(ActualState(text).label)
-    if name == "attachment":
-        return PurePath(text).name
+    if name in ("attachment", "approved_attachment"):
+        return _("Attachment") + attachments.extension(text)
     return text

@@ -74,6 +74,34 @@ def _require_reviewer(user, actual: Actual) -> None:
         raise NotAllowed(_("Only a reviewer may approve or return values."))
 
 
+def _check_text(field: str, text: str, limit: int) -> None:
+    if len(text.strip()) > limit:
+        raise Invalid({field: [validation.too_long(field, limit)]})
+
+
+def _require_other_eyes(user, actual: Actual) -> None:
+    """Four eyes (domain.md §5): nobody approves a value they entered, last changed or
+    submitted, whatever their role. Besides who entered and last changed it, everyone who
+    entered, changed or submitted it in the current review cycle (its history since the last
+    approval) counts; a reviewer who returned it may approve it once it comes back. One query."""
+    hands = {actual.created_by_id, actual.updated_by_id}
+    steps = actual.history.order_by("-history_date", "-history_id").values_list(
+        "state", "history_user_id"
+    )
+    for state, who in steps:
+        if state == ActualState.APPROVED:
+            break
+        if state != ActualState.RETURNED:  # a return is a reviewer's step, not a change
+            hands.add(who)
+    if user.pk in hands:
+        raise NotAllowed(
+            _(
+                "You entered, changed or submitted this value yourself: another reviewer "
+                "must approve it."
+            )
+        )
+
+
 def _check_version(actual: Actual, version: int | None) -> None:
     """Refuse a change made on a stale copy, naming who changed the value and when."""
     if version is not None and version != actual.version:
@@ -208,6 +236,7 @@ def actual_update(
     actual = _locked(actual)
     _require_reporter(user, actual.indicator)
     _check_version(actual, version)
+    _check_text("reason", reason, validation.MAX_REASON)
     if actual.state == ActualState.SUBMITTED:
         raise Invalid({"state": [_("This value is waiting for review; it cannot be changed now.")]})
     if actual.state == ActualState.APPROVED and not reason.strip():
@@ -245,15 +274,18 @@ def actual_submit(*, user, actual: Actual, version: int | None = None) -> Actual
 
 @transaction.atomic
 def actual_approve(*, user, actual: Actual, version: int | None = None) -> Actual:
-    """Approve a submission: its figure comes into force."""
+    """Approve a submission: its figure, source and attachment come into force. Four eyes:
+    not by whoever entered, changed or submitted it (`_require_other_eyes`)."""
     _require_reviewer(user, actual)
     actual = _locked(actual)
     _check_version(actual, version)
     if actual.state != ActualState.SUBMITTED:
         raise Invalid({"state": [_("Only a submitted value can be approved.")]})
+    _require_other_eyes(user, actual)
     actual.state = ActualState.APPROVED
     actual.approved_value, actual.approved_stage = actual.value, actual.stage
     actual.approved_source = actual.source
+    actual.approved_attachment = actual.attachment.name
     actual.approved_by, actual.approved_at = user, timezone.now()
     actual.review_comment = ""
     return _save(actual, user, _("approved"))
@@ -261,10 +293,13 @@ def actual_approve(*, user, actual: Actual, version: int | None = None) -> Actua
 
 @transaction.atomic
 def actual_return(*, user, actual: Actual, comment: str, version: int | None = None) -> Actual:
-    """Return a submission to its clerk with a comment; a figure in force stays in force."""
+    """Return a submission to its clerk with a comment; a figure in force stays in force.
+    Four eyes do not apply: returning brings nothing into force, and whoever submitted a value
+    may take it back this way (only approving needs another person)."""
     _require_reviewer(user, actual)
     if not comment.strip():
         raise Invalid({"comment": [_("Say why the value is returned.")]})
+    _check_text("comment", comment, validation.MAX_COMMENT)
     actual = _locked(actual)
     _check_version(actual, version)
     if actual.state != ActualState.SUBMITTED:

@@ -35,8 +35,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import ProtectedError, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from indicators.access import user_role
@@ -411,4 +412,40 @@ def demo_remove(*, plan: Plan) -> RemoveReport:
         report.removed += 1
     marked = Q(source__startswith=DEMO_SOURCE) | Q(approved_source__startswith=DEMO_SOURCE)
     report.kept = Actual.objects.filter(marked, indicator__plan=plan).count()
+    return report
+
+
+# The trial's users (seed_demo_users: one per role, passwords made up at set-up) belong to the
+# group DEMO_GROUP besides their role, so that remove_demo can find them; a user given a role
+# with add_user afterwards leaves the group (user_set_role sets the groups anew).
+DEMO_GROUP = "demo"
+
+
+def demo_user_mark(user) -> None:
+    """Mark a user as one of the trial's demo users."""
+    group, _created = Group.objects.get_or_create(name=DEMO_GROUP)
+    user.groups.add(group)
+
+
+@dataclass
+class DemoUsersReport:
+    deleted: list[str] = field(default_factory=list)
+    disabled: list[str] = field(default_factory=list)  # named by records: kept, cannot log in
+
+
+def demo_users_remove() -> DemoUsersReport:
+    """Delete the trial's demo users. One whose name a record keeps (a value they entered or
+    approved) stays, for that record, but can no longer log in and leaves the group."""
+    report = DemoUsersReport()
+    for user in get_user_model().objects.filter(groups__name=DEMO_GROUP).order_by("username"):
+        try:
+            with transaction.atomic():
+                user.delete()
+            report.deleted.append(user.username)
+        except ProtectedError:
+            user.is_active = False
+            user.set_unusable_password()
+            user.save(update_fields=["is_active", "password"])
+            user.groups.remove(Group.objects.get(name=DEMO_GROUP))
+            report.disabled.append(user.username)
     return report

@@ -25,6 +25,17 @@ def _scope(role: str, department: Department | None, region: Region | None) -> R
     return department.region
 
 
+def user_role_scope(*, role: str, department: Department | None, region: Region | None):
+    """The scope region a user of this role would get; ServiceError if the role is unknown or
+    does not fit the department and region (add_user asks before prompting for a password)."""
+    if role not in Role.values:
+        raise ServiceError(
+            _("Unknown role “%(role)s”; choose one of: %(roles)s")
+            % {"role": role, "roles": ", ".join(Role.values)}
+        )
+    return _scope(role, department, region)
+
+
 def _admin_group(role: str) -> Group:
     """The role's group; a regional administrator uses the admin site through the group's
     permissions on this app (a platform administrator is a superuser)."""
@@ -44,13 +55,11 @@ def user_set_role(
     region: Region | None = None,
 ):
     """Create or update a user with exactly one role (a group), a scope region and, for
-    clerks, a department. An administrator with no region administers the whole platform."""
-    if role not in Role.values:
-        raise ServiceError(
-            _("Unknown role “%(role)s”; choose one of: %(roles)s")
-            % {"role": role, "roles": ", ".join(Role.values)}
-        )
-    scope = _scope(role, department, region)
+    clerks, a department. An administrator with no region administers the whole platform.
+
+    The password is not checked against AUTH_PASSWORD_VALIDATORS here: add_user checks what a
+    person types, while the tests and the demo set short fixed passwords through this."""
+    scope = user_role_scope(role=role, department=department, region=region)
     user, _created = get_user_model().objects.get_or_create(username=username)
     if password:
         user.set_password(password)

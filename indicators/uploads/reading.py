@@ -12,6 +12,7 @@ from indicators import access
 from indicators.access import user_department, user_role
 from indicators.domain import periods
 from indicators.models import Department, Role
+from indicators.uploads.safety import UnsafeWorkbook, check_workbook
 from indicators.uploads.template import (
     COLUMN_INDEX,
     COLUMNS,
@@ -80,6 +81,10 @@ def _open(data: bytes):
     not_xlsx = _("This is not an Excel .xlsx file; upload the template downloaded here.")
     if not zipfile.is_zipfile(BytesIO(data)):  # an .xlsx is a zip; .xls, .csv or text is not
         raise UploadRefused(not_xlsx)
+    try:
+        check_workbook(data)  # a zip bomb is refused before openpyxl unpacks anything
+    except UnsafeWorkbook as error:
+        raise UploadRefused(error.message) from error
     try:
         return load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception as error:

@@ -1,12 +1,11 @@
 """Saving an upload: every row through the services, all or nothing."""
 
-import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
+from indicators.domain import numbers
 from indicators.models import Actual, ActualState, Indicator, Kind
 from indicators.services import actuals as actual_services
 from indicators.uploads.reading import Filled, FilledRow, _text
@@ -101,18 +100,10 @@ def _entry(indicator: Indicator, filled_row: FilledRow, filled: Filled) -> actua
 
 
 def parse_number(raw) -> Decimal:
-    """A cell's number as an exact Decimal. Excel gives int or float, a text cell a string;
-    going through str() keeps 0.1 as 0.1 rather than the float's binary expansion."""
-    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal | str):
-        raise ValueError(_("“%(text)s” is not a number.") % {"text": _text(raw)})
-    text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        raise ValueError(_("“%(text)s” is not a number.") % {"text": _text(raw)})
-    return number
+    """A cell's number as an exact Decimal (`domain.numbers.read_number`, the one reader of a
+    typed number): Excel gives int or float, a text cell a string, in which thousands
+    separators in groups of three are read (text copied from a printed table has them)."""
+    return numbers.read_number(raw, thousands=True)
 
 
 def _apply(user, row: TemplateRow, filled_row: FilledRow, entry, filled: Filled, submit) -> bool:

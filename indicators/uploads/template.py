@@ -16,6 +16,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators import access
+from indicators.cells import put
 from indicators.domain import meanings, periods
 from indicators.domain.formatting import plain
 from indicators.models import Actual, ActualState, Department, Indicator, Kind, Plan
@@ -266,13 +267,15 @@ def _sheet_title(template: Template) -> str:
 
 def _write_rows(sheet, rows: list[TemplateRow]) -> None:
     for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index, value=str(column.header))
+        cell = sheet.cell(row=1, column=index)
+        put(cell, str(column.header))
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[cell.column_letter].width = column.width
     for number, row in enumerate(rows, start=2):
         for index, column in enumerate(COLUMNS, start=1):
-            cell = sheet.cell(row=number, column=index, value=column.getter(row))
+            cell = sheet.cell(row=number, column=index)
+            put(cell, column.getter(row))  # a data source "=HYPERLINK(…)" stays text
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if column.input:
                 cell.protection, cell.fill = Protection(locked=False), INPUT_FILL
@@ -323,7 +326,7 @@ def _write_instructions(sheet, template: Template) -> None:
         ),
     ]
     for number, line in enumerate(lines, start=1):
-        sheet.cell(row=number, column=1, value=line)
+        put(sheet.cell(row=number, column=1), line)
     sheet.cell(row=1, column=1).font = Font(bold=True)
     sheet.column_dimensions["A"].width = 90
     sheet.protection.sheet = True
@@ -343,8 +346,9 @@ def _write_identity(sheet, template: Template, rows_sheet: str) -> None:
         ("versions", None),
     ]
     versions = [(r.indicator.code, r.actual.version if r.actual else None) for r in template.rows]
-    for row in identity + versions:
-        sheet.append(row)
+    for number, row in enumerate(identity + versions, start=1):
+        for column, value in enumerate(row, start=1):
+            put(sheet.cell(row=number, column=column), value)
     sheet.sheet_state = "veryHidden"
     sheet.protection.sheet = True
     sheet.protection.password = SHEET_PASSWORD

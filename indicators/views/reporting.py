@@ -5,15 +5,13 @@ services write and judge. Which periods 我的填报 lists, and when one is 逾�
 `indicators.selectors.reporting`.
 """
 
-import os
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from indicators import access
+from indicators import access, attachments
 from indicators.access import role_required
 from indicators.domain import periods
 from indicators.domain.meanings import display_unit, meaning
@@ -49,7 +47,7 @@ def entry(request: HttpRequest, slug: str, code: str, period: str) -> HttpRespon
     )
     period = _own_period(indicator, period)
     if not access.reports(request.user, indicator):
-        raise PermissionDenied
+        raise PermissionDenied(_not_yours(indicator))
     actual = reporting_selectors.entry_actual(indicator, period)
     form_args = {"indicator": indicator, "actual": actual, "period": period}
     conflict = None
@@ -76,14 +74,28 @@ def entry(request: HttpRequest, slug: str, code: str, period: str) -> HttpRespon
     return render(request, "indicators/reporting/entry.html", context)
 
 
+def _not_yours(indicator) -> str:
+    """Why a clerk may not enter this indicator, and what to do (the 403 page shows it)."""
+    departments = plan_selectors.reporting_departments(indicator)
+    if not departments:
+        return _("No department reports this indicator yet; ask an administrator.")
+    return _(
+        "This indicator is reported by %(departments)s. To enter it for them, ask an "
+        "administrator to change the responsibilities."
+    ) % {"departments": "、".join(departments)}
+
+
 def _own_period(indicator, code: str) -> periods.Period:
     """The period in the address: one of the indicator's own frequency, or the whole year;
-    anything else is no page (404)."""
+    anything else is no page (404). So is a period of year 1 or 9999: the page shows the
+    period before and the deadline, which a calendar ending there cannot give."""
     try:
         period = periods.parse_code(code)
     except periods.PeriodError as exc:
         raise Http404 from exc
     if indicator is None or not (period.is_whole_year or period.frequency == indicator.frequency):
+        raise Http404
+    if not periods.MIN_YEAR < period.year < periods.MAX_YEAR:
         raise Http404
     return period
 
@@ -147,19 +159,37 @@ def _entry_context(indicator, actual: Actual | None, period: periods.Period) -> 
         "target": reporting_selectors.next_target(indicator, period.year),
         "departments": plan_selectors.reporting_departments(indicator),
         "read_only": actual is not None and actual.state == ActualState.SUBMITTED,
-        "attachment_name": os.path.basename(actual.attachment.name) if actual else "",
+        "attachment_name": attachments.display_name(actual.attachment) if actual else "",
     }
 
 
 @role_required()
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
-    """The value's attachment, to whoever may see the value (404 for anyone else)."""
-    actual = get_object_or_404(access.actuals_visible_to(request.user), pk=pk)
-    if not actual.attachment:
+    """A value's attachment, to whoever may see the value (404 for anyone else): by default
+    the one they see (`access.shown_to`: the working copy's, or the figure in force's);
+    `?copy=in-force` the figure in force's, `?copy=working` the working copy's, which only
+    those who see the working copy get (404 for anyone else)."""
+    actual = get_object_or_404(
+        access.actuals_visible_to(request.user).select_related("approved_by", "approved_stage"),
+        pk=pk,
+    )
+    copy = request.GET.get("copy", "")
+    if copy == "in-force":
+        file = actual.approved_attachment
+    elif copy == "working" and access.sees_working_copy(request.user, actual):
+        file = actual.attachment
+    elif copy == "":
+        file = access.shown_to(request.user, actual).attachment
+    else:
+        raise Http404
+    if not file:
         raise Http404
     try:
-        handle = actual.attachment.open("rb")
+        handle = file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    name = os.path.basename(actual.attachment.name)
-    return FileResponse(handle, as_attachment=True, filename=name)
+    # Always a download, never shown in the browser's page, and never sniffed as HTML.
+    response = FileResponse(handle, as_attachment=True, filename=attachments.display_name(file))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

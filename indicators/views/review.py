@@ -152,6 +152,8 @@ def _back_link(user, actual: Actual) -> tuple[str, str]:
 @role_required()
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     actual = review_selectors.actual_for_history(user=request.user, pk=pk)
+    steps = review_selectors.history_steps(actual, request.user)
+    actual = access.shown_to(request.user, actual)  # only the figure in force, to some
     indicator = actual.indicator
     back_url, back_label = _back_link(request.user, actual)
     context = {
@@ -163,7 +165,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
             if actual.in_force
             else None
         ),
-        "steps": review_selectors.history_steps(actual),
+        "steps": steps,
         "back_url": back_url,
         "back_label": back_label,
     }

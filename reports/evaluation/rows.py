@@ -250,7 +250,10 @@ def _figure(record: dict) -> periods.Figure:
 
 
 def value_rows(rows, stored: dict[int, list[dict]], year: int) -> list[ValueRow]:
-    """The year's values that have a figure in force or await review, in plan order."""
+    """The year's values that have a figure in force or await review, in plan order. Every
+    role that exports sees submissions (the dashboards' switch, domain.md §5), so a submitted
+    figure shows beside the one in force; a correction in preparation (a draft, a returned
+    value) does not show at all: its row is the figure in force, as approved."""
     result = []
     for row in rows:
         ind = row.indicator
@@ -274,7 +277,7 @@ def _value_row(ind, record: dict, submitted: bool) -> ValueRow:
         period_order=_sort_key(record),
         in_force=record["approved_stage__label"] or record["approved_value"],
         pending=(record["stage__label"] or record["value"]) if submitted else None,
-        state=str(ActualState(record["state"]).label),
+        state=str(ActualState(record["state"] if submitted else ActualState.APPROVED).label),
         source=record["approved_source"] if _in_force(record) else record["source"],
         entered_by=record["created_by__username"] or "",
         approved_by=record["approved_by__username"] or "",

@@ -20,8 +20,9 @@ Choices where the issue is silent (also in docs: the lead engineer records them)
 - The CSV is sheet 1's table as Excel's own "save as CSV" writes it: the text each cell shows,
   with the dimension repeated on every row (a CSV has no merged cells), in UTF-8 with a BOM.
 - Text that Excel could read as a formula (starting with = + - @, a tab or a carriage return) is
-  stored as text with Excel's quote prefix in the workbook and behind a ' in the CSV; the lone
-  "-" that marks a missing value cannot be a formula and is left as it is.
+  stored as text with Excel's quote prefix in the workbook and behind a ' in the CSV, by
+  `indicators.cells`, the one helper of every workbook the platform writes; the lone "-" that
+  marks a missing value cannot be a formula and is left as it is in the CSV.
 """
 
 import csv
@@ -35,11 +36,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from indicators.cells import csv_field, put
 from indicators.domain import periods
 from indicators.domain import progress as p
 from indicators.domain.formatting import plain
@@ -66,8 +67,6 @@ COUNTS = frozenset({"家", "个", "人"})
 DECIMALS = {"0": 0, "0.0": 1, "0.00": 2}  # the places each number format shows
 PLACES = {**DECIMALS, PERCENT: 3}  # a computed figure is stored rounded to these (else 4)
 
-RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 HEADER_FILL = PatternFill("solid", fgColor="E3E8EE")
 BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
@@ -80,28 +79,12 @@ TOP = Alignment(wrap_text=True, vertical="top")
 # --- Cells ------------------------------------------------------------------------------------
 
 
-def risky(value) -> bool:
-    """Text that Excel (or another spreadsheet) could take for a formula."""
-    return isinstance(value, str) and value.startswith(RISKY_STARTS)
-
-
-def put(cell, value) -> None:
-    """Write a value so that Excel cannot run it: risky text stays text (string type and
-    Excel's quote prefix), numbers stay numbers (-8.6 included)."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell.value = value
-    if risky(value):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
 def csv_text(value, number_format: str) -> str:
     """What a cell shows, for the CSV: numbers in the cell's format, risky text behind a '."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return "'" + value if risky(value) and value != MISSING else value
+        return csv_field(value, keep=(MISSING,))
     number = Decimal(str(value))
     if number_format == PERCENT:
         return format(half_up(number * 100, 1), "f") + "%"

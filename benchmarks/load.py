@@ -1,0 +1,291 @@
+"""Load test: the production server (gunicorn) on PostgreSQL under N readers and M writers.
+
+```bash
+.venv/bin/python benchmarks/load.py                                   # 50 readers, 10 writers, 60 s
+.venv/bin/python benchmarks/load.py --readers 50 --writers 10 --seconds 60 --no-cache
+.venv/bin/python benchmarks/load.py --database-url postgres://postgres@127.0.0.1:5432/postgres \\
+    --cache-url redis://127.0.0.1:6379/9
+```
+
+It creates its own database on the server (`--bench-db`, dropped at the end), loads the 陆河
+plan with its demo figures, and starts gunicorn on 127.0.0.1 with that database and the given
+cache (`--no-cache` sets PROGRESS_CACHE_SECONDS=0). Readers fetch the overview, indicator pages
+and the progress API as a leader; writers enter values through the API as clerks of four
+departments and a reviewer approves each (four eyes). It prints throughput, p50/p95 per route,
+errors, and checks that every acknowledged write is in the database, approved, with its
+history. Exit status 1 on any error or lost write.
+"""
+
+import argparse
+import json
+import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+from harness import ROOT, add_database_options, bench_database, environment_lines, percentiles
+
+PLAN = "luhe-garment"
+CLERKS = {
+    "load_kgj": "县科工局",
+    "load_rsj": "县人社局",
+    "load_tjj": "县统计局",
+    "load_scj": "县市场监管局",
+}
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readers", type=int, default=50)
+    parser.add_argument("--writers", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (0: 2×cores+1)")
+    parser.add_argument("--cache-url", default="", help="e.g. redis://127.0.0.1:6379/9")
+    parser.add_argument("--no-cache", action="store_true", help="PROGRESS_CACHE_SECONDS=0")
+    add_database_options(parser)
+    args = parser.parse_args(argv)
+    if not args.database_url:
+        args.database_url = "postgres://postgres@127.0.0.1:5432/postgres"
+    return args
+
+
+def prepare() -> dict[str, str]:
+    """The plan, its demo figures and the users; their API tokens by username."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from rest_framework.authtoken.models import Token
+
+    from indicators.models import Department
+    from indicators.services.users import user_set_role
+
+    quiet = {"stdout": StringIO()}
+    call_command("load_regions", str(ROOT / "fixtures" / "regions.csv"), **quiet)
+    call_command("load_plan", str(ROOT / "fixtures" / "luhe-garment-2025-2030.yaml"), **quiet)
+    call_command("seed_demo", **quiet)
+    users = {"load_leader": ("leader", None), "load_reviewer": ("reviewer", None)}
+    users |= {name: ("clerk", dept) for name, dept in CLERKS.items()}
+    tokens = {}
+    for name, (role, dept) in users.items():
+        department = Department.objects.get(region__code="441523", name=dept) if dept else None
+        user = user_set_role(username=name, role=role, department=department, password=None)
+        tokens[name] = Token.objects.get_or_create(user=user)[0].key
+    return tokens
+
+
+def owed() -> dict[str, list[tuple[str, int, int]]]:
+    """Per clerk, (indicator code, year, quarter) slots without a value: one write each."""
+    from indicators.models import Actual, Department
+    from indicators.selectors.plans import indicators_reported_by
+
+    taken = set(Actual.objects.values_list("indicator__code", "year", "quarter"))
+    slots = {}
+    for name, dept in CLERKS.items():
+        department = Department.objects.get(region__code="441523", name=dept)
+        codes = [
+            i.code
+            for i in indicators_reported_by(department).filter(plan__slug=PLAN)
+            if i.kind in ("level", "annual_total", "rate")
+        ]
+        slots[name] = [
+            (code, year, quarter)
+            for year in (2023, 2024)  # past years: open for entry, never touched by the demo
+            for quarter in (1, 2, 3, 4)
+            for code in codes
+            if (code, year, quarter) not in taken
+        ]
+    return slots
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(args, port: int) -> subprocess.Popen:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECRET_KEY": os.environ["SECRET_KEY"],
+            "PROGRESS_CACHE_SECONDS": "0" if args.no_cache else "300",
+            "API_USER_RATE": "100000/min",
+        }
+    )
+    if args.cache_url:
+        env["CACHE_URL"] = args.cache_url
+    workers = args.workers or 2 * (os.cpu_count() or 1) + 1
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"), "lucounty.wsgi", "-b", f"127.0.0.1:{port}",
+        "-w", str(workers), "--access-logfile", "-", "--log-level", "warning",
+    ]  # fmt: skip
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+
+
+class Driver:
+    """Threads that call the server until the deadline, recording every answer."""
+
+    def __init__(self, base: str, deadline: float):
+        self.base, self.deadline = base, deadline
+        self.times: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, int] = defaultdict(int)
+        self.acknowledged: list[int] = []
+        self.lock = threading.Lock()
+
+    def call(self, route: str, token: str, path: str, body: dict | None = None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data)
+        request.add_header("Authorization", f"Token {token}")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        start = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                payload = response.read()
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            payload, status = exc.read(), exc.code
+        except OSError:
+            payload, status = b"", 0
+        elapsed = time.perf_counter() - start
+        with self.lock:
+            self.times[route].append(elapsed)
+            if status >= 400 or status == 0:
+                self.errors[route] += 1
+        return status, payload
+
+    def reader(self, token: str, codes: list[str]) -> None:
+        while time.perf_counter() < self.deadline:
+            choice = random.random()
+            if choice < 0.4:
+                self.call("overview", token, f"/plans/{PLAN}/?year=2026&quarter=3")
+            elif choice < 0.8:
+                code = random.choice(codes)
+                self.call(
+                    "indicator", token, f"/plans/{PLAN}/indicators/{code}/?year=2026&quarter=3"
+                )
+            else:
+                self.call(
+                    "progress API", token, f"/api/v1/plans/{PLAN}/progress/?year=2026&quarter=3"
+                )
+
+    def writer(self, token: str, reviewer: str, slots: list) -> None:
+        while time.perf_counter() < self.deadline and slots:
+            code, year, quarter = slots.pop()
+            body = {
+                "plan": PLAN, "indicator": code, "year": year, "quarter": quarter,
+                "value": str(random.randint(1, 9)), "source": "压力测试", "submit": True,
+            }  # fmt: skip
+            status, payload = self.call("enter (API)", token, "/api/v1/actuals/", body)
+            if status != 201:
+                continue
+            pk = json.loads(payload)["id"]
+            status, _payload = self.call(
+                "approve (API)", reviewer, f"/api/v1/actuals/{pk}/approve/", {}
+            )
+            if status == 200:
+                with self.lock:
+                    self.acknowledged.append(pk)
+
+
+def lost_writes(acknowledged: list[int]) -> list[int]:
+    """Acknowledged approvals not in the database as approved, or without their history."""
+    from indicators.models import Actual
+
+    found = dict(Actual.objects.filter(pk__in=acknowledged).values_list("pk", "state"))
+    history = defaultdict(int)
+    for pk in Actual.history.filter(id__in=acknowledged).values_list("id", flat=True):
+        history[pk] += 1
+    return [pk for pk in acknowledged if found.get(pk) != "approved" or history[pk] < 2]
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    with bench_database(args):
+        os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+        tokens = prepare()
+        slots = owed()
+        from indicators.models import Indicator
+
+        codes = list(Indicator.objects.filter(plan__slug=PLAN).values_list("code", flat=True))
+        port = free_port()
+        server = start_server(args, port)
+        try:
+            driver = Driver(f"http://127.0.0.1:{port}", time.perf_counter() + args.seconds)
+            threads = [
+                threading.Thread(target=driver.reader, args=(tokens["load_leader"], codes))
+                for _ in range(args.readers)
+            ]
+            clerks = list(CLERKS)
+            threads += [
+                threading.Thread(
+                    target=driver.writer,
+                    args=(
+                        tokens[clerks[i % len(clerks)]],
+                        tokens["load_reviewer"],
+                        slots[clerks[i % len(clerks)]],
+                    ),
+                )  # fmt: skip
+                for i in range(args.writers)
+            ]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        lost = lost_writes(driver.acknowledged)
+        report(args, driver, elapsed, lost)
+        return 1 if lost or sum(driver.errors.values()) else 0
+
+
+def report(args, driver: Driver, elapsed: float, lost: list[int]) -> None:
+    total = sum(len(t) for t in driver.times.values())
+    lines = [
+        f"- {args.readers} readers, {args.writers} writers, {args.seconds:.0f} s; "
+        f"progress cache {'off' if args.no_cache else 'on'}"
+        + (f" ({args.cache_url})" if args.cache_url else " (local memory per worker)"),
+        *environment_lines(),
+        f"- requests: {total} in {elapsed:.1f} s = {total / elapsed:.1f} req/s",
+        f"- errors: {sum(driver.errors.values())}; acknowledged writes: "
+        f"{len(driver.acknowledged)}, lost: {len(lost)}",
+        "",
+        "| route | requests | p50 ms | p95 ms | max ms | errors |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for route, times in sorted(driver.times.items()):
+        p = percentiles(times)
+        lines.append(
+            f"| {route} | {len(times)} | {p['p50']:.0f} | {p['p95']:.0f} | {p['max']:.0f} "
+            f"| {driver.errors[route]} |"
+        )
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.exit(main())
