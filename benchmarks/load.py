@@ -25,6 +25,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -98,8 +99,7 @@ def owed() -> dict[str, list[tuple[str, int, int]]]:
         ]
         slots[name] = [
             (code, year, quarter)
-            for year in (2023, 2024)  # past years: open for entry, never touched by the demo
-            for quarter in (1, 2, 3, 4)
+            for year, quarter in ((2025, 1), (2025, 2), (2025, 3), (2025, 4), (2025, None))
             for code in codes
             if (code, year, quarter) not in taken
         ]
@@ -110,6 +110,15 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def database_url() -> str:
+    """The benchmark's own database (the harness points Django at it), for the server."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def start_server(args, port: int) -> subprocess.Popen:
@@ -125,13 +134,15 @@ def start_server(args, port: int) -> subprocess.Popen:
     )
     if args.cache_url:
         env["CACHE_URL"] = args.cache_url
+    env["DATABASE_URL"] = database_url()
     workers = args.workers or 2 * (os.cpu_count() or 1) + 1
     command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"), "lucounty.wsgi", "-b", f"127.0.0.1:{port}",
-        "-w", str(workers), "--access-logfile", "-", "--log-level", "warning",
+        str(ROOT / ".venv" / "bin" / "gunicorn"), "lucounty.wsgi",
+        "-c", str(ROOT / "lucounty" / "gunicorn.conf.py"), "-b", f"127.0.0.1:{port}",
+        "-w", str(workers), "--access-logfile", "/dev/null", "--log-level", "warning",
     ]  # fmt: skip
     server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     for _ in range(100):
         try:
@@ -150,12 +161,13 @@ class Driver:
         self.base, self.deadline = base, deadline
         self.times: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
+        self.first_error: dict[str, str] = {}
         self.acknowledged: list[int] = []
         self.lock = threading.Lock()
 
-    def call(self, route: str, token: str, path: str, body: dict | None = None):
+    def call(self, route: str, token: str, path: str, body: dict | None = None, method=None):
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.base + path, data=data)
+        request = urllib.request.Request(self.base + path, data=data, method=method)
         request.add_header("Authorization", f"Token {token}")
         if data is not None:
             request.add_header("Content-Type", "application/json")
@@ -173,6 +185,7 @@ class Driver:
             self.times[route].append(elapsed)
             if status >= 400 or status == 0:
                 self.errors[route] += 1
+                self.first_error.setdefault(route, f"{status} {payload[:200]!r}")
         return status, payload
 
     def reader(self, token: str, codes: list[str]) -> None:
@@ -191,39 +204,67 @@ class Driver:
                 )
 
     def writer(self, token: str, reviewer: str, slots: list) -> None:
-        while time.perf_counter() < self.deadline and slots:
-            code, year, quarter = slots.pop()
-            body = {
-                "plan": PLAN, "indicator": code, "year": year, "quarter": quarter,
-                "value": str(random.randint(1, 9)), "source": "压力测试", "submit": True,
-            }  # fmt: skip
-            status, payload = self.call("enter (API)", token, "/api/v1/actuals/", body)
-            if status != 201:
+        """Enter a value for a free period and have it approved; once the free periods are
+        used up, correct an approved value (with a reason) and have that approved."""
+        mine: list[list[int]] = []  # [id, version] of values this writer had approved
+        while time.perf_counter() < self.deadline:
+            value = str(random.randint(1, 9))
+            if slots:
+                code, year, quarter = slots.pop()
+                body = {
+                    "plan": PLAN, "indicator": code, "year": year, "quarter": quarter,
+                    "value": value, "source": "压力测试", "submit": True,
+                }  # fmt: skip
+                status, payload = self.call("enter (API)", token, "/api/v1/actuals/", body)
+                expected = 201
+            elif mine:
+                pk, version = random.choice(mine)
+                body = {
+                    "value": value,
+                    "reason": "压力测试更正",
+                    "version": version,
+                    "submit": True,
+                }
+                status, payload = self.call(
+                    "correct (API)", token, f"/api/v1/actuals/{pk}/", body, method="PATCH"
+                )
+                expected = 200
+            else:
+                return
+            if status != expected:
                 continue
-            pk = json.loads(payload)["id"]
-            status, _payload = self.call(
-                "approve (API)", reviewer, f"/api/v1/actuals/{pk}/approve/", {}
+            entered = json.loads(payload)
+            body = {"version": entered["version"]}
+            status, payload = self.call(
+                "approve (API)", reviewer, f"/api/v1/actuals/{entered['id']}/approve/", body
             )
             if status == 200:
+                approved = json.loads(payload)
+                mine = [m for m in mine if m[0] != approved["id"]]
+                mine.append([approved["id"], approved["version"]])
                 with self.lock:
-                    self.acknowledged.append(pk)
+                    self.acknowledged.append((approved["id"], approved["version"]))
 
 
-def lost_writes(acknowledged: list[int]) -> list[int]:
-    """Acknowledged approvals not in the database as approved, or without their history."""
+def lost_writes(acknowledged: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Acknowledged approvals (id, version) missing from the history: each approval is a
+    history step of that version in state approved."""
     from indicators.models import Actual
 
-    found = dict(Actual.objects.filter(pk__in=acknowledged).values_list("pk", "state"))
-    history = defaultdict(int)
-    for pk in Actual.history.filter(id__in=acknowledged).values_list("id", flat=True):
-        history[pk] += 1
-    return [pk for pk in acknowledged if found.get(pk) != "approved" or history[pk] < 2]
+    ids = {pk for pk, _version in acknowledged}
+    recorded = set(Actual.history.filter(id__in=ids, state="approved").values_list("id", "version"))
+    return [write for write in acknowledged if write not in recorded]
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    with bench_database(args):
+    static = tempfile.TemporaryDirectory(prefix="lucounty-load-static-")
+    os.environ["STATIC_ROOT"] = static.name  # the server serves hashed files: collect them
+    with static, bench_database(args):
         os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
         tokens = prepare()
         slots = owed()
         from indicators.models import Indicator
@@ -257,7 +298,9 @@ def main(argv=None) -> int:
             elapsed = time.perf_counter() - started
         finally:
             server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            err, _none = server.communicate(timeout=30)
+            if os.environ.get("LOAD_SHOW_SERVER_ERRORS"):
+                print(err.decode()[-6000:])
         lost = lost_writes(driver.acknowledged)
         report(args, driver, elapsed, lost)
         return 1 if lost or sum(driver.errors.values()) else 0
@@ -278,11 +321,12 @@ def report(args, driver: Driver, elapsed: float, lost: list[int]) -> None:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for route, times in sorted(driver.times.items()):
-        p = percentiles(times)
+        p = {name: seconds * 1000 for name, seconds in percentiles(times).items()}
         lines.append(
             f"| {route} | {len(times)} | {p['p50']:.0f} | {p['p95']:.0f} | {p['max']:.0f} "
             f"| {driver.errors[route]} |"
         )
+    lines += [f"- first error of {route}: {text}" for route, text in driver.first_error.items()]
     print("\n".join(lines))
 
 
