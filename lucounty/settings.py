@@ -231,8 +231,11 @@ REST_FRAMEWORK = {
 # --- Production: cache, uploads, CSP, logging, mail (issue 11; docs/deploy.md) ---------------
 CACHES = {"default": cache_from_env()}
 # A plan's progress rows for a period are cached this long (0: off), and dropped at once by any
-# write that could change them (indicators/cache.py).
-PROGRESS_CACHE_SECONDS = int(os.environ.get("PROGRESS_CACHE_SECONDS", "300"))
+# write that could change them (indicators/cache.py). Only a shared cache (CACHE_URL) can be
+# told of a write made by another worker process, so without one the default is off.
+PROGRESS_CACHE_SECONDS = int(
+    os.environ.get("PROGRESS_CACHE_SECONDS", "300" if os.environ.get("CACHE_URL") else "0")
+)
 
 # Request bodies: the upload views cap a file at 5 MB; any other body (forms, API JSON) at 6 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
