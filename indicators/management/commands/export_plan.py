@@ -5,15 +5,13 @@ The same workbook as /plans/<slug>/plan.xlsx. The file is written whole or not a
 temporary file beside it, then renamed).
 """
 
-import os
-import tempfile
 from io import BytesIO
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from indicators.models import Plan
+from indicators.management import exports
 from indicators.planbook import write_workbook
 from indicators.selectors.planbook import plan_raw
 
@@ -27,11 +25,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         out = _output(options["out"])
-        plan = _plan(options["plan"])
+        plan = exports.plan_named(options["plan"])
         raw = plan_raw(plan)
         content = BytesIO()
         write_workbook(raw).save(content)
-        _write(out, content.getvalue())
+        exports.write_whole(out, content.getvalue())
         self.stdout.write(
             _("Written %(file)s: the plan %(plan)s, %(count)s indicators.")
             % {"file": out, "plan": plan.slug, "count": len(raw["indicators"])}
@@ -42,32 +40,4 @@ def _output(name: str) -> Path:
     out = Path(name)
     if out.suffix.lower() != ".xlsx":
         raise CommandError(_("The output file must end in .xlsx."))
-    if not out.parent.is_dir():
-        raise CommandError(_("The folder %(folder)s does not exist.") % {"folder": out.parent})
-    return out
-
-
-def _plan(slug: str) -> Plan:
-    plan = Plan.objects.filter(slug=slug.strip()).first()
-    if plan is None:
-        known = ", ".join(Plan.objects.order_by("slug").values_list("slug", flat=True)) or "-"
-        raise CommandError(
-            _("No plan “%(slug)s” is loaded (loaded: %(known)s).") % {"slug": slug, "known": known}
-        )
-    return plan
-
-
-def _write(out: Path, content: bytes) -> None:
-    """Write the whole file or nothing: a temporary file beside it, then renamed over it."""
-    temporary = None
-    try:
-        handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=".export-", suffix=out.suffix)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, out)
-    except OSError as error:
-        if temporary:
-            Path(temporary).unlink(missing_ok=True)
-        raise CommandError(
-            _("Cannot write %(file)s: %(error)s") % {"file": out, "error": error.strerror}
-        ) from error
+    return exports.existing_folder(out)

@@ -6,15 +6,13 @@ Every refusal is a clear message in the interface language and a non-zero exit s
 file is written whole or not at all (a temporary file beside it, then renamed).
 """
 
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from indicators.domain import periods
-from indicators.models import Plan
+from indicators.management import exports
 from reports.evaluation import query as evaluation_query
 from reports.evaluation import rows as evaluation_rows
 from reports.evaluation import workbook
@@ -39,7 +37,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         out = _output(options)
-        plan = _plan(options["plan"])
+        plan = exports.plan_named(options["plan"])
         try:
             query = evaluation_query.parse_query(
                 plan, options["year"], options["quarter"], options["as_of"]
@@ -47,7 +45,7 @@ class Command(BaseCommand):
         except evaluation_query.BadQuery as error:
             raise CommandError(str(error)) from error
         ev = evaluation_rows.evaluation(plan=plan, query=query)
-        _write(out, WRITERS[out.suffix.lower()](ev))
+        exports.write_whole(out, WRITERS[out.suffix.lower()](ev))
         self.stdout.write(
             _("Written %(file)s: %(count)s indicators, %(period)s.")
             % {
@@ -68,32 +66,4 @@ def _output(options) -> Path:
     out = Path(options["out"])
     if out.suffix.lower() not in WRITERS:
         raise CommandError(_("The output file must end in .xlsx or .csv."))
-    if not out.parent.is_dir():
-        raise CommandError(_("The folder %(folder)s does not exist.") % {"folder": out.parent})
-    return out
-
-
-def _plan(slug: str) -> Plan:
-    plan = Plan.objects.filter(slug=slug.strip()).first()
-    if plan is None:
-        known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "-"
-        raise CommandError(
-            _("No plan “%(slug)s” is loaded (loaded: %(known)s).") % {"slug": slug, "known": known}
-        )
-    return plan
-
-
-def _write(out: Path, content: bytes) -> None:
-    """Write the whole file or nothing: a temporary file beside it, then renamed over it."""
-    temporary = None
-    try:
-        handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=".export-", suffix=out.suffix)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, out)
-    except OSError as error:
-        if temporary:
-            Path(temporary).unlink(missing_ok=True)
-        raise CommandError(
-            _("Cannot write %(file)s: %(error)s") % {"file": out, "error": error.strerror}
-        ) from error
+    return exports.existing_folder(out)
