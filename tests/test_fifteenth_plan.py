@@ -269,3 +269,27 @@ def test_every_page_answers_with_figures_of_every_frequency(fifteenth, client, a
         assert client.get(url).status_code == 200, url
     wrong = reverse("indicators:entry", args=[SLUG, "industrial_value_added_growth", "2026-Q3"])
     assert client.get(wrong).status_code == 404  # a monthly indicator has no quarters
+
+
+def test_another_countys_table_loads_and_answers(plan, client, analyst, tmp_path):
+    """The same table for 海丰县 (441521): its own departments in its own region, its pages."""
+    from indicators.planbook import read_workbook, write_workbook
+    from indicators.services.regions import RegionData, region_save
+
+    region_save(data=RegionData("441521", "海丰县", "county", "441500"))
+    raw, _where = read_workbook(WORKBOOK)
+    raw["plan"].update(
+        slug="haifeng-15th", region="441521", name="海丰县十五五主要指标（示例数据）"
+    )
+    path = tmp_path / "haifeng.xlsx"
+    write_workbook(raw).save(path)
+    call_command("load_plan", str(path), stdout=StringIO())
+    haifeng = Plan.objects.get(slug="haifeng-15th")
+    assert haifeng.region.code == "441521"
+    assert set(
+        haifeng.indicators.values_list("responsibilities__department__region__code", flat=True)
+    ) == {"441521"}
+    client.force_login(analyst)
+    assert client.get(reverse("reports:overview", args=["haifeng-15th"])).status_code == 200
+    page = client.get(reverse("indicators:indicator-table", args=["haifeng-15th"]))
+    assert "年均增长6%" in page.content.decode()
