@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from indicators import attachments
-from indicators.domain import periods, regions
+from indicators.domain import periods, regions, warnings
 
 DECIMAL = {"max_digits": 20, "decimal_places": 4}
 
@@ -84,6 +84,17 @@ class Plan(models.Model):
         _("example data"),
         default=False,
         help_text=_("the figures are made up, to show how a plan is tracked"),
+    )
+    # The monitoring loop (domain.md §11): a supervision item opens by itself when an approval
+    # turns a binding indicator red; reminders tell of values falling due this many days ahead.
+    auto_supervise = models.BooleanField(
+        _("open a supervision item when a binding indicator turns red"), default=True
+    )
+    supervision_days = models.PositiveSmallIntegerField(
+        _("days to answer a supervision item opened by itself"), default=10
+    )
+    remind_days = models.PositiveSmallIntegerField(
+        _("remind of values falling due within (days)"), default=5
     )
 
     class Meta:
@@ -339,6 +350,13 @@ class DepartmentKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class WebhookKind(models.TextChoices):
+    """The message format of a department's group robot."""
+
+    WECOM = "wecom", _("WeCom (企业微信)")
+    DINGTALK = "dingtalk", _("DingTalk (钉钉)")
+
+
 class Department(models.Model):
     """A unit that leads, shares or reports indicators; its name is unique within its region
     only (every county has a 县人社局), so a name is always looked up within a region."""
@@ -349,6 +367,11 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=10, choices=DepartmentKind.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The department's group robot (§11): reminders go there too when an administrator sets it.
+    webhook_url = models.URLField(_("group robot webhook"), max_length=500, blank=True)
+    webhook_kind = models.CharField(
+        _("group robot"), max_length=10, choices=WebhookKind.choices, default=WebhookKind.WECOM
+    )
 
     class Meta:
         verbose_name = _("department")
@@ -531,6 +554,14 @@ class ActualState(models.TextChoices):
     RETURNED = "returned", _("returned")
 
 
+class WillMeet(models.TextChoices):
+    """Whether the milestone will still be met, in a 滞后说明 (warnings.WILL_MEET)."""
+
+    YES = warnings.WILL_MEET_YES, _("will be met")
+    AT_RISK = warnings.WILL_MEET_AT_RISK, _("at risk")
+    NO = warnings.WILL_MEET_NO, _("will not be met")
+
+
 def attachment_path(actual, filename: str) -> str:
     """Where an attachment is stored: under a random name keeping only its allow-listed
     extension (`attachments.stored_name`); nothing the uploader typed reaches the path."""
@@ -611,6 +642,18 @@ class Actual(models.Model):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # The 滞后说明 (domain.md §11) of the working copy and of the figure in force: a value that
+    # turns the light yellow or red is submitted with one, and the approval brings it into force.
+    lag_cause = models.TextField(_("cause of the lag"), blank=True)
+    lag_measures = models.TextField(_("measures"), blank=True)
+    lag_will_meet = models.CharField(
+        _("milestone will be met"), max_length=8, choices=WillMeet.choices, blank=True
+    )
+    approved_lag_cause = models.TextField(_("cause of the lag in force"), blank=True)
+    approved_lag_measures = models.TextField(_("measures in force"), blank=True)
+    approved_lag_will_meet = models.CharField(
+        _("milestone will be met (in force)"), max_length=8, choices=WillMeet.choices, blank=True
+    )
     history = HistoricalRecords(verbose_name=_("historical actual"), excluded_fields=["updated_at"])
 
     class Meta:
@@ -798,3 +841,171 @@ class Profile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class SupervisionState(models.TextChoices):
+    """A supervision item's state (warnings.SUPERVISION_STATES)."""
+
+    OPEN = warnings.OPEN, _("open")
+    RESPONDED = warnings.RESPONDED, _("answered")
+    CLOSED = warnings.CLOSED, _("closed")
+
+
+class Supervision(models.Model):
+    """A 督办 item (domain.md §11): the leadership group's office asks the lead department of an
+    indicator or a task for action by a due date. Its colour is computed from its state, due
+    date and today (`warnings.supervision_colour`), never stored."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="supervisions", verbose_name=_("plan")
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervisions",
+        verbose_name=_("indicator"),
+    )
+    task = models.ForeignKey(
+        Task,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervisions",
+        verbose_name=_("task"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="supervisions",
+        verbose_name=_("department"),
+    )
+    requirement = models.TextField(_("requirement"))
+    due = models.DateField(_("due"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=SupervisionState.choices, default=SupervisionState.OPEN
+    )
+    # Opened by itself when an approval turned a binding indicator red; the period it was for.
+    automatic = models.BooleanField(_("opened by itself"), default=False)
+    period = models.CharField(_("period"), max_length=12, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    opened_at = models.DateTimeField(_("opened at"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supervision item")
+        verbose_name_plural = _("supervision items")
+        ordering = ["due", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(indicator__isnull=False, task__isnull=True)
+                | Q(indicator__isnull=True, task__isnull=False),
+                name="supervision_indicator_xor_task",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=SupervisionState.values), name="supervision_state_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["plan", "state"], name="supervision_plan_state")]
+
+    def __str__(self):
+        return f"{self.indicator or self.task}: {self.requirement[:30]}"
+
+    def colour(self, today) -> str | None:
+        return warnings.supervision_colour(self.state, self.due, today)
+
+
+class SupervisionAction(models.TextChoices):
+    OPEN = "open", _("opened")
+    RESPOND = "respond", _("answered")
+    CLOSE = "close", _("closed")
+    REOPEN = "reopen", _("sent back")
+
+
+def supervision_attachment_path(step, filename: str) -> str:
+    """Like a value's attachment: a random name keeping only an allow-listed extension."""
+    return f"supervision/{step.supervision.plan.slug}/{attachments.stored_name(filename)}"
+
+
+class SupervisionStep(models.Model):
+    """One step of a supervision item, kept for good: who, when, what, and what they wrote."""
+
+    supervision = models.ForeignKey(
+        Supervision,
+        on_delete=models.PROTECT,
+        related_name="steps",
+        verbose_name=_("supervision item"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=SupervisionAction.choices)
+    text = models.TextField(_("text"), blank=True)
+    attachment = models.FileField(
+        _("attachment"), upload_to=supervision_attachment_path, max_length=300, blank=True
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("supervision step")
+        verbose_name_plural = _("supervision steps")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.supervision_id} {self.action} {self.at:%Y-%m-%d}"
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("value falling due")
+    OVERDUE = "overdue", _("value overdue")
+    SUPERVISION_DUE = "supervision_due", _("supervision item falling due")
+    SUPERVISION_OVERDUE = "supervision_overdue", _("supervision item overdue")
+
+
+class ReminderChannel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    WECOM = WebhookKind.WECOM.value, WebhookKind.WECOM.label
+    DINGTALK = WebhookKind.DINGTALK.value, WebhookKind.DINGTALK.label
+
+
+class Reminder(models.Model):
+    """One reminder sent (or tried) about one item to one department by one channel: what it
+    said, to whom, when, and whether it failed. At most one successful sending per item, kind,
+    channel and day; a failed one is tried again on the next run."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("department")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    # What it is about: "value:<indicator id>:<period code>" or "supervision:<id>".
+    item = models.CharField(_("item"), max_length=80)
+    day = models.DateField(_("day"))
+    channel = models.CharField(_("channel"), max_length=10, choices=ReminderChannel.choices)
+    recipients = models.TextField(_("recipients"))
+    text = models.TextField(_("text"))
+    sent_at = models.DateTimeField(_("sent at"))
+    failed = models.BooleanField(_("failed"), default=False)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_at", "id"]
+        indexes = [models.Index(fields=["day", "department"], name="reminder_day_department")]
+
+    def __str__(self):
+        return f"{self.department} {self.kind} {self.item} {self.day}"

@@ -4,6 +4,7 @@ charts, the API and the workbook all use. The codes themselves come from the pur
 from django.utils.translation import gettext_lazy as _
 
 from indicators.domain import progress as p
+from indicators.domain import warnings as w
 
 # In the order a report lists them: done first, then ahead of schedule down to regressing.
 STATUS_ORDER = (
@@ -76,3 +77,35 @@ def status_label(code: str) -> str:
 def empty_counts() -> dict[str, int]:
     """A count for every status, in report order, so every summary has the same keys."""
     return dict.fromkeys(STATUS_ORDER, 0)
+
+
+# Warning lights (domain.md §11, `warnings.light`): one label and one colour each.
+LIGHT_LABELS = {
+    w.RED: _("Red light"),
+    w.YELLOW: _("Yellow light"),
+    w.GREEN: _("Green light"),
+    w.GREY: _("Grey light"),
+}
+LIGHT_COLOURS = {w.RED: "D32F2F", w.YELLOW: "FBC02D", w.GREEN: "388E3C", w.GREY: "9E9E9E"}
+
+WILL_MEET_LABELS = {
+    w.WILL_MEET_YES: _("Will be met"),
+    w.WILL_MEET_AT_RISK: _("At risk"),
+    w.WILL_MEET_NO: _("Will not be met"),
+}
+
+SUPERVISION_STATE_LABELS = {
+    w.OPEN: _("Open"),
+    w.RESPONDED: _("Answered"),
+    w.CLOSED: _("Closed"),
+}
+SUPERVISION_COLOUR_LABELS = {
+    w.BLUE: _("Blue: more than 3 days to due"),
+    w.YELLOW: _("Yellow: due within 3 days"),
+    w.RED: _("Red: past due"),
+}
+SUPERVISION_COLOURS_HEX = {w.BLUE: "1E88E5", w.YELLOW: "FBC02D", w.RED: "D32F2F"}
+
+
+def light_label(code: str) -> str:
+    return str(LIGHT_LABELS[code])

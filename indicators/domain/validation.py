@@ -24,6 +24,10 @@ NO_CHANGE_RULE = {RATE, ZERO_EVENT, MILESTONE}
 MAX_NOTE = 2000
 MAX_REASON = 1000
 MAX_COMMENT = MAX_REASON
+# A 滞后说明's cause and measures, a supervision item's requirement and a department's answer.
+MAX_EXPLANATION = 1000
+MAX_REQUIREMENT = 1000
+MAX_RESPONSE = MAX_NOTE
 
 
 def too_long(field: str, limit: int) -> str:

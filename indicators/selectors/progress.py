@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from indicators import cache
-from indicators.domain import periods, progress, statuses
+from indicators.domain import periods, progress, statuses, warnings
 from indicators.models import (
     Actual,
     ActualState,
@@ -39,6 +39,11 @@ class ProgressRow:
     responsible: list[str]
     targets: list = ()  # TargetRow, by year: the printed text of each target
     period: periods.Period | None = None  # the period the figure is of
+
+    @property
+    def light(self) -> str:
+        """The warning light (domain.md §11): red, yellow, green or grey."""
+        return warnings.light(self.progress.status, self.indicator.binding)
 
     @property
     def target_text(self) -> str | None:
