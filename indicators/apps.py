@@ -28,9 +28,13 @@ def _forget_cached_reads_on_writes() -> None:
     from indicators import cache, models
 
     written = (
-        models.Actual, models.Target, models.Indicator, models.Plan, models.Stage,
-        models.Assignment, models.Judgement, models.Responsibility, models.Dimension,
+        models.Target, models.Indicator, models.Plan, models.Stage, models.Assignment,
+        models.Judgement, models.Responsibility, models.Dimension,
     )  # fmt: skip
-    for model in written:
-        for signal in (post_save, post_delete):
+    for signal in (post_save, post_delete):
+        for model in written:
             signal.connect(cache.data_changed, sender=model, dispatch_uid=f"cache-{model.__name__}")
+    post_save.connect(cache.value_saved, sender=models.Actual, dispatch_uid="cache-Actual-saved")
+    post_delete.connect(
+        cache.value_deleted, sender=models.Actual, dispatch_uid="cache-Actual-deleted"
+    )

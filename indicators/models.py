@@ -729,6 +729,38 @@ class Actual(models.Model):
         """Whether an approved figure stands for this period."""
         return self.approved_value is not None or self.approved_stage_id is not None
 
+    # What pages of figures in force read of a value (indicators.cache): a change of any of
+    # these makes their cached progress stale.
+    IN_FORCE_FIELDS = (
+        "approved_value", "approved_stage_id", "approved_lag_cause", "approved_lag_measures",
+        "approved_lag_will_meet", "year", "month", "quarter", "half", "indicator_id",
+    )  # fmt: skip
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._in_force_loaded = instance._in_force_now()
+        return instance
+
+    def _in_force_now(self) -> tuple | None:
+        """The figure in force as loaded (None when a field was deferred: assume it changed)."""
+        loaded = self.__dict__
+        if any(field not in loaded for field in self.IN_FORCE_FIELDS):
+            return None
+        return tuple(loaded[field] for field in self.IN_FORCE_FIELDS)
+
+    def in_force_changed(self) -> bool:
+        """Whether saving this row changed a figure in force since it was loaded (or last
+        saved): a new row changes one only when it is created approved."""
+        if not hasattr(self, "_in_force_loaded"):
+            return self.in_force
+        now = self._in_force_now()
+        return now is None or now != self._in_force_loaded
+
+    def saved_in_force(self) -> None:
+        """After a save: what is now in force is the state later saves compare with."""
+        self._in_force_loaded = self._in_force_now()
+
 
 class Assignment(models.Model):
     """The value a higher level assigned for one year to an `assigned` target (完成市下达任务):

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from indicators.domain.periods import Period
-from indicators.models import Target
+from indicators.models import Actual, Target
 from indicators.selectors.progress import progress_rows
-from indicators.services.actuals import Entry, actual_approve, actual_create
+from indicators.services.actuals import Entry, actual_approve, actual_create, actual_update
 from tests.conftest import PLAN_FILE, PLAN_SLUG
 
 
@@ -67,3 +67,48 @@ def test_the_overview_reads_the_cache(leader_client, plan, django_assert_max_num
         assert leader_client.get(url, {"year": 2026, "quarter": 3}).status_code == 200
     tables = " ".join(q["sql"] for q in second.captured_queries)
     assert "indicators_target" not in tables  # the plan's targets were not read again
+
+
+def test_entering_and_submitting_keep_figures_in_force_cached(
+    plan, clerk_kgj, reviewer, django_assert_num_queries
+):
+    """Clerks entering and submitting all day do not make leaders' pages compute again; the
+    rows showing submitted figures as provisional do compute again."""
+    period = Period.of(2026, 3)
+    progress_rows(plan=plan, period=period)
+    progress_rows(plan=plan, period=period, include_pending=True)
+    indicator = plan.indicators.get(code="above_scale_enterprises")
+    entry = Entry(year=2026, quarter=3, value=D(4), source="县统计局")
+    actual = actual_create(user=clerk_kgj, indicator=indicator, entry=entry, submit=True)
+    with django_assert_num_queries(0):
+        progress_rows(plan=plan, period=period)
+    assert value_of(plan, "above_scale_enterprises", pending=True) == D(4)  # computed afresh
+    actual_approve(user=reviewer, actual=actual)
+    assert value_of(plan, "above_scale_enterprises") == D(4)
+
+
+def test_a_correction_changes_figures_in_force_only_once_approved(plan, clerk_kgj, reviewer):
+    indicator = plan.indicators.get(code="above_scale_enterprises")
+    entry = Entry(year=2026, quarter=3, value=D(4), source="县统计局")
+    actual = actual_create(user=clerk_kgj, indicator=indicator, entry=entry, submit=True)
+    actual = actual_approve(user=reviewer, actual=actual)
+    assert value_of(plan, "above_scale_enterprises") == D(4)
+    corrected = Entry(year=2026, quarter=3, value=D(5), source="县统计局")
+    actual = actual_update(
+        user=clerk_kgj, actual=actual, entry=corrected, version=actual.version,
+        reason="快报修正", submit=True,
+    )  # fmt: skip
+    assert value_of(plan, "above_scale_enterprises") == D(4)
+    assert value_of(plan, "above_scale_enterprises", pending=True) == D(5)
+    actual_approve(user=reviewer, actual=Actual.objects.get(pk=actual.pk))
+    assert value_of(plan, "above_scale_enterprises") == D(5)
+
+
+def test_deleting_a_value_in_force_shows_at_once(plan, clerk_kgj, reviewer):
+    indicator = plan.indicators.get(code="above_scale_enterprises")
+    entry = Entry(year=2026, quarter=3, value=D(4), source="县统计局")
+    actual = actual_create(user=clerk_kgj, indicator=indicator, entry=entry, submit=True)
+    actual_approve(user=reviewer, actual=actual)
+    assert value_of(plan, "above_scale_enterprises") == D(4)
+    Actual.objects.get(pk=actual.pk).delete()
+    assert value_of(plan, "above_scale_enterprises") is None

@@ -321,7 +321,9 @@ def progress_rows(
         return plan_progress(plan=plan, period=period, include_pending=include_pending, as_of=as_of)
     key = f"progress:{plan.pk}:{period.code()}:{int(include_pending)}"
     return cache.cached(
-        key, lambda: plan_progress(plan=plan, period=period, include_pending=include_pending)
+        key,
+        lambda: plan_progress(plan=plan, period=period, include_pending=include_pending),
+        in_force_only=not include_pending,
     )
 
 
