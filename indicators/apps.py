@@ -29,7 +29,7 @@ def _forget_cached_reads_on_writes() -> None:
 
     written = (
         models.Target, models.Indicator, models.Plan, models.Stage, models.Assignment,
-        models.Judgement, models.Responsibility, models.Dimension,
+        models.Judgement, models.Responsibility, models.Dimension, models.Department,
     )  # fmt: skip
     for signal in (post_save, post_delete):
         for model in written:

@@ -729,37 +729,49 @@ class Actual(models.Model):
         """Whether an approved figure stands for this period."""
         return self.approved_value is not None or self.approved_stage_id is not None
 
-    # What pages of figures in force read of a value (indicators.cache): a change of any of
-    # these makes their cached progress stale.
-    IN_FORCE_FIELDS = (
-        "approved_value", "approved_stage_id", "approved_lag_cause", "approved_lag_measures",
-        "approved_lag_will_meet", "year", "month", "quarter", "half", "indicator_id",
-    )  # fmt: skip
+    # What cached reads (indicators.cache) read of a value, by aspect: pages of figures in
+    # force, and completeness (who submitted when). A save that changes an aspect makes the
+    # reads of that aspect stale.
+    CACHED_ASPECTS = {
+        "in-force": (
+            "approved_value", "approved_stage_id", "approved_lag_cause", "approved_lag_measures",
+            "approved_lag_will_meet", "year", "month", "quarter", "half", "indicator_id",
+        ),
+        "first-submitted": (
+            "first_submitted_at", "year", "month", "quarter", "half", "indicator_id",
+        ),
+    }  # fmt: skip
 
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._in_force_loaded = instance._in_force_now()
+        instance.remember_aspects()
         return instance
 
-    def _in_force_now(self) -> tuple | None:
-        """The figure in force as loaded (None when a field was deferred: assume it changed)."""
+    def _aspects_now(self) -> dict[str, tuple | None]:
+        """Each aspect's fields as they are (None when a field was deferred: assume it
+        changed)."""
         loaded = self.__dict__
-        if any(field not in loaded for field in self.IN_FORCE_FIELDS):
-            return None
-        return tuple(loaded[field] for field in self.IN_FORCE_FIELDS)
+        return {
+            aspect: None
+            if any(field not in loaded for field in fields)
+            else tuple(loaded[field] for field in fields)
+            for aspect, fields in self.CACHED_ASPECTS.items()
+        }
 
-    def in_force_changed(self) -> bool:
-        """Whether saving this row changed a figure in force since it was loaded (or last
-        saved): a new row changes one only when it is created approved."""
-        if not hasattr(self, "_in_force_loaded"):
-            return self.in_force
-        now = self._in_force_now()
-        return now is None or now != self._in_force_loaded
+    def changed_aspects(self) -> set[str]:
+        """The aspects that saving this row changed since it was loaded (or last saved); a
+        new row changes those it is created with: submitted, approved."""
+        before = getattr(self, "_aspects_loaded", None)
+        if before is None:
+            created = {"first-submitted": self.first_submitted_at, "in-force": self.in_force}
+            return {aspect for aspect, present in created.items() if present}
+        now = self._aspects_now()
+        return {a for a, fields in now.items() if fields is None or fields != before[a]}
 
-    def saved_in_force(self) -> None:
-        """After a save: what is now in force is the state later saves compare with."""
-        self._in_force_loaded = self._in_force_now()
+    def remember_aspects(self) -> None:
+        """After loading or saving: the state later saves compare with."""
+        self._aspects_loaded = self._aspects_now()
 
 
 class Assignment(models.Model):

@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from indicators import access
+from indicators import access, cache
 from indicators.access import IN_FORCE
 from indicators.domain import meanings, periods, progress
 from indicators.domain.periods import Figure
@@ -109,10 +109,14 @@ def department_get(departments: dict[str, Department], *, pk: int) -> Department
 def completeness(*, plan: Plan, year: int, today: date) -> list:
     """`review_selectors.completeness` for a year in which values are owed; [] before the first
     tracked year (the baseline year's figures are not owed period by period) and for a year
-    that has not begun. 3 queries or none."""
+    that has not begun. 3 queries or none, and none while cached (`indicators.cache`)."""
     if year < plan.first_year or year > today.year:
         return []
-    return review_selectors.completeness(plan=plan, year=year, today=today)
+    return cache.cached(
+        f"completeness:{plan.pk}:{year}:{today.isoformat()}",
+        lambda: review_selectors.completeness(plan=plan, year=year, today=today),
+        aspect=cache.FIRST_SUBMITTED,
+    )
 
 
 @dataclass(frozen=True)

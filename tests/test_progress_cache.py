@@ -12,7 +12,13 @@ from django.urls import reverse
 from indicators.domain.periods import Period
 from indicators.models import Actual, Target
 from indicators.selectors.progress import progress_rows
-from indicators.services.actuals import Entry, actual_approve, actual_create, actual_update
+from indicators.services.actuals import (
+    Entry,
+    actual_approve,
+    actual_create,
+    actual_submit,
+    actual_update,
+)
 from tests.conftest import PLAN_FILE, PLAN_SLUG
 
 
@@ -112,3 +118,27 @@ def test_deleting_a_value_in_force_shows_at_once(plan, clerk_kgj, reviewer):
     assert value_of(plan, "above_scale_enterprises") == D(4)
     Actual.objects.get(pk=actual.pk).delete()
     assert value_of(plan, "above_scale_enterprises") is None
+
+
+def test_completeness_is_cached_until_a_first_submission(
+    plan, clerk_kgj, reviewer, django_assert_num_queries
+):
+    from datetime import date
+
+    from reports.selectors import completeness
+
+    today = date(2026, 11, 30)
+    first = completeness(plan=plan, year=2026, today=today)
+    with django_assert_num_queries(0):
+        assert completeness(plan=plan, year=2026, today=today) == first
+    indicator = plan.indicators.get(code="above_scale_enterprises")
+    entry = Entry(year=2026, quarter=3, value=D(4), source="县统计局")
+    actual = actual_create(user=clerk_kgj, indicator=indicator, entry=entry)  # a draft
+    with django_assert_num_queries(0):
+        completeness(plan=plan, year=2026, today=today)
+    actual_submit(user=clerk_kgj, actual=actual)
+    after = completeness(plan=plan, year=2026, today=today)
+    assert after != first
+    actual_approve(user=reviewer, actual=Actual.objects.get(pk=actual.pk))  # no first change
+    with django_assert_num_queries(0):
+        completeness(plan=plan, year=2026, today=today)

@@ -323,7 +323,7 @@ def progress_rows(
     return cache.cached(
         key,
         lambda: plan_progress(plan=plan, period=period, include_pending=include_pending),
-        in_force_only=not include_pending,
+        aspect=cache.ANY if include_pending else cache.IN_FORCE,
     )
 
 
