@@ -36,6 +36,8 @@ from pathlib import Path
 from harness import ROOT, add_database_options, bench_database, environment_lines, percentiles
 
 PLAN = "luhe-garment"
+# The random figures may turn a light yellow or red, which needs a 滞后说明 (domain.md §11).
+EXPLANATION = {"cause": "压力测试：随机数值", "measures": "无", "will_meet": "at_risk"}
 CLERKS = {
     "load_kgj": "县科工局",
     "load_rsj": "县人社局",
@@ -219,6 +221,7 @@ class Driver:
                 body = {
                     "plan": PLAN, "indicator": code, "year": year, "quarter": quarter,
                     "value": value, "source": "压力测试", "submit": True,
+                    "explanation": EXPLANATION,
                 }  # fmt: skip
                 status, payload = self.call("enter (API)", token, "/api/v1/actuals/", body)
                 expected = 201
@@ -230,6 +233,7 @@ class Driver:
                     "note": "压力测试：随机数值",  # a change of over 50% needs a note
                     "version": version,
                     "submit": True,
+                    "explanation": EXPLANATION,
                 }
                 status, payload = self.call(
                     "correct (API)", token, f"/api/v1/actuals/{pk}/", body, method="PATCH"

@@ -206,8 +206,8 @@ def sees_working_copy(user, actual: Actual) -> bool:
 def shown_to(user, actual: Actual) -> Actual:
     """The value as `user` may see it: the value itself for those who see the working copy
     (`sees_working_copy`); for anyone else an unsaved copy whose working fields are the figure
-    in force (value or stage, source, attachment, approved by and at), in the approved state,
-    without note or comment. Never save what this returns."""
+    in force (value or stage, source, attachment, 滞后说明, approved by and at), in the
+    approved state, without note or comment. Never save what this returns."""
     if sees_working_copy(user, actual):
         return actual
     shown = copy.copy(actual)
@@ -215,6 +215,11 @@ def shown_to(user, actual: Actual) -> Actual:
     if actual.approved_stage_id is not None:
         shown.stage = actual.approved_stage
     shown.source, shown.note, shown.review_comment = actual.approved_source, "", ""
+    shown.lag_cause, shown.lag_measures, shown.lag_will_meet = (
+        actual.approved_lag_cause,
+        actual.approved_lag_measures,
+        actual.approved_lag_will_meet,
+    )
     shown.attachment = actual.approved_attachment.name
     shown.state = ActualState.APPROVED
     shown.updated_by_id, shown.updated_at = actual.approved_by_id, actual.approved_at

@@ -32,6 +32,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from indicators import access, models
 from indicators.domain import regions
 from indicators.domain import targets as target_forms
+from indicators.domain.reminders import webhook_url_allowed
 from indicators.models import (
     Actual,
     Department,
@@ -81,6 +82,9 @@ PROFILE_DEPARTMENT_REGION = _(
 CLERK_NEEDS_DEPARTMENT = _("A data clerk must belong to a department.")
 DEPARTMENT_IN_USE = _(
     "This department already has indicators, tasks or users: it cannot move to another region."
+)
+WEBHOOK_NOT_HTTP = _(
+    "The group robot's address must start with http:// or https:// (as 企业微信 and 钉钉 give it)."
 )
 BASELINE_NOT_BEFORE_TARGETS = _(
     "The baseline year must be before every target year of the plan; the earliest is %(year)s."
@@ -216,7 +220,20 @@ class PlanForm(ScopedForm):
 
 
 class DepartmentForm(ScopedForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "webhook_kind" in self.fields:
+            # Read only with a robot's address: a department without one needs no choice.
+            self.fields["webhook_kind"].required = False
+
+    def clean_webhook_kind(self):
+        return self.cleaned_data.get("webhook_kind") or models.WebhookKind.WECOM
+
     def check(self):
+        url = self.value("webhook_url")
+        # URLField also takes ftp://; the reminders post only to http(s) robots.
+        if url and not webhook_url_allowed(url):
+            self.add_error("webhook_url", WEBHOOK_NOT_HTTP)
         department, region = self.instance, self.value("region")
         if department.pk is None or region is None or region.pk == department.region_id:
             return
@@ -517,7 +534,7 @@ class PlanAdmin(ScopedAdmin, admin.ModelAdmin):
 @admin.register(models.Department)
 class DepartmentAdmin(ScopedAdmin, admin.ModelAdmin):
     form = DepartmentForm
-    list_display = ["name", "kind", "region"]
+    list_display = ["name", "kind", "region", "webhook_kind"]
     list_filter = ["kind", ("region", RELATED_ONLY)]
 
 
@@ -717,6 +734,33 @@ class ActualAdmin(ReadOnlyHistory, ViewOnly, ScopedAdmin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._in_scope_or_404(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(models.Supervision)
+class SupervisionAdmin(ViewOnly, ScopedAdmin, admin.ModelAdmin):
+    """View only: items are opened, answered, closed and sent back through the services
+    (indicators.services.supervision), which keep every step."""
+
+    region_path = "plan__region"
+    list_display = ["__str__", "department", "due", "state", "automatic", "opened_by"]
+    list_filter = ["state", "automatic"]
+
+
+@admin.register(models.SupervisionStep)
+class SupervisionStepAdmin(ViewOnly, ScopedAdmin, admin.ModelAdmin):
+    region_path = "supervision__plan__region"
+    list_display = ["supervision", "action", "by", "at"]
+    list_filter = ["action"]
+
+
+@admin.register(models.Reminder)
+class ReminderAdmin(ViewOnly, ScopedAdmin, admin.ModelAdmin):
+    """The reminders sent (send_reminders, services.reminders): what, to whom, when, by which
+    channel and whether it failed. Written only by the command."""
+
+    region_path = "department__region"
+    list_display = ["day", "department", "kind", "channel", "item", "failed", "sent_at"]
+    list_filter = ["day", "kind", "channel", "failed"]
 
 
 # --- Users --------------------------------------------------------------------------------

@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators import attachments
-from indicators.domain import numbers, validation
+from indicators.domain import numbers, validation, warnings
 from indicators.domain.formatting import plain
 from indicators.domain.meanings import meaning
-from indicators.models import Actual, ActualState, Indicator, Kind
+from indicators.models import Actual, ActualState, Indicator, Kind, WillMeet
+
+EXPLANATION_FIELDS = ("lag_cause", "lag_measures", "lag_will_meet")
 
 
 class NumberField(forms.CharField):
@@ -75,6 +77,24 @@ class EntryForm(forms.Form):
             "The approved value stays in force until the reviewer approves the correction."
         ),
     )
+    # The 滞后说明 (domain.md §11): the services say when a submission needs it.
+    lag_cause = forms.CharField(
+        label=gettext_lazy("Cause of the lag"),
+        required=False,
+        max_length=validation.MAX_EXPLANATION,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    lag_measures = forms.CharField(
+        label=gettext_lazy("Measures taken"),
+        required=False,
+        max_length=validation.MAX_EXPLANATION,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    lag_will_meet = forms.ChoiceField(
+        label=gettext_lazy("Will the milestone still be met?"),
+        required=False,
+        choices=[("", "---------"), *WillMeet.choices],
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, indicator: Indicator, actual: Actual | None, period, **kwargs):
@@ -90,10 +110,24 @@ class EntryForm(forms.Form):
             self.fields["value"].label = meaning(indicator, period)
         if actual is None or actual.state != ActualState.APPROVED:
             del self.fields["reason"]
-        for name in ("note", "reason"):  # the services' message, naming the field
+        for name in ("note", "reason", "lag_cause", "lag_measures"):  # the services' message
             if name in self.fields:
                 limit = self.fields[name].max_length
                 self.fields[name].error_messages["max_length"] = validation.too_long(name, limit)
+
+    @property
+    def entry_fields(self) -> list:
+        """The visible fields but the 滞后说明's, which the page groups apart."""
+        return [f for f in self.visible_fields() if f.name not in EXPLANATION_FIELDS]
+
+    @property
+    def explanation_fields(self) -> list:
+        return [self[name] for name in EXPLANATION_FIELDS]
+
+    def explanation(self) -> warnings.Explanation:
+        """The 滞后说明 as typed (cleaned)."""
+        data = self.cleaned_data
+        return warnings.Explanation(data["lag_cause"], data["lag_measures"], data["lag_will_meet"])
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
@@ -122,5 +156,8 @@ def _initial(actual: Actual | None) -> dict:
         "stage": actual.stage.label if actual.stage else "",
         "source": actual.source,
         "note": actual.note,
+        "lag_cause": actual.lag_cause,
+        "lag_measures": actual.lag_measures,
+        "lag_will_meet": actual.lag_will_meet,
         "version": actual.version,
     }

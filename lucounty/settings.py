@@ -276,6 +276,11 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
+# The site's address (https://plan.example.org): the daily reminders (send_reminders) link to
+# the 待办 page with it; unset, they tell people to log in instead.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}")
 
 # One JSON object per line on stdout (journald keeps it); server errors also mailed to ADMINS.
 LOGGING = {

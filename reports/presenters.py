@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from indicators import access
-from indicators.domain import progress, statuses
+from indicators.domain import progress, statuses, warnings
 from indicators.domain.formatting import plain, rounded
 from indicators.domain.periods import Period
 from indicators.models import (
@@ -40,7 +40,7 @@ from reports.selectors import (
     indicator_values,
     recorded_for,
 )
-from reports.wording import percent_shown
+from reports.wording import explanation_text, percent_shown
 
 
 def _ink(colour: str) -> str:
@@ -50,6 +50,7 @@ def _ink(colour: str) -> str:
 
 
 STATUS_INK = {status: _ink(colour) for status, colour in statuses.STATUS_COLOURS.items()}
+LIGHT_INK = {light: _ink(colour) for light, colour in statuses.LIGHT_COLOURS.items()}
 
 
 def shown(indicator: Indicator, value: Decimal | None, places: int | None = None) -> str | None:
@@ -79,6 +80,8 @@ class Card(TypedDict):
     label: str
     colour: str  # hex without '#', from statuses.STATUS_COLOURS
     ink: str  # text colour on `colour`
+    light: str  # the warning light (warnings.LIGHTS): red, yellow, green or grey
+    explanation: str  # the 滞后说明 of the figure shown, in one line; "" where there is none
     value: str | None  # the value with its unit, or the stage reached
     annualised: str | None  # the whole-year equivalent of a year-to-date total
     annualised_note: str | None  # the same, as a note ("折算全年：36亿元")
@@ -153,6 +156,8 @@ def card(row: ProgressRow, links: Links) -> Card:
         label=statuses.status_label(p.status),
         colour=statuses.STATUS_COLOURS[p.status],
         ink=STATUS_INK[p.status],
+        light=row.light,
+        explanation=explanation_text(row.explanation),
         value=value,
         annualised=annualised,
         annualised_note=_("whole year: %(value)s") % {"value": annualised} if annualised else None,
@@ -224,6 +229,12 @@ def attention(items: list[Card]) -> dict:
         "without_lead": [item for item in items if not item["leads"]],
         "without_baseline": [item for item in items if item["baseline_missing"]],
     }
+
+
+def warned(items: list[Card]) -> list[Card]:
+    """The cards under a red or a yellow light, red before yellow, each in plan order."""
+    order = {warnings.RED: 0, warnings.YELLOW: 1}
+    return sorted((c for c in items if c["light"] in order), key=lambda c: order[c["light"]])
 
 
 def department_rows(
@@ -372,6 +383,7 @@ def indicator_page(
         responsible=[d.name for d in responsible],
         targets=targets,
         period=own_period,
+        explanation=progress_selectors.shown_explanation(indicator.kind, figures, own_period),
     )
     data = chart_indicator_data(indicator, spec, result, figures, (year, quarter))
     return IndicatorPage(

@@ -70,6 +70,19 @@ def status_sentence(counts: dict[str, int]) -> str:
     return text % {"total": total, "clauses": join(clauses(counts))}
 
 
+def explanation_text(explanation) -> str:
+    """A 滞后说明 in one line, as pages and the workbook print it (原因：…；措施：…；能否按期完成：
+    有风险); empty where there is none."""
+    if explanation is None:
+        return ""
+    will_meet = statuses.WILL_MEET_LABELS.get(explanation.will_meet, explanation.will_meet)
+    return _("Cause: %(cause)s; measures: %(measures)s; milestone will be met: %(will_meet)s") % {
+        "cause": explanation.cause,
+        "measures": explanation.measures,
+        "will_meet": will_meet,
+    }
+
+
 def percent_shown(share: Decimal | None) -> str | None:
     """A share (0.25) as a percentage for display ("25"), to one decimal place at most."""
     return None if share is None else rounded(share * 100, 1)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from rest_framework.test import APIClient
 
+from indicators.domain.warnings import Explanation
 from indicators.models import Actual, Department, Indicator
 from indicators.services.actuals import Entry, actual_approve, actual_create, actual_submit
 from indicators.services.users import user_set_role
@@ -29,10 +30,16 @@ def indicator(plan, code) -> Indicator:
     return Indicator.objects.get(plan=plan, code=code)
 
 
+LAGGING = Explanation("企业升规进度慢于预期", "逐户培育升规", "at_risk")
+
+
 def store(user, ind, value="3", year=2026, quarter=3, *, state="draft", reviewer=None, note=""):
     """A stored value through the services, taken to `state` (submitted or approved)."""
-    entry = Entry(year, quarter, D(value), None, "县统计局快报", note)
-    actual = actual_create(user=user, indicator=ind, entry=entry, submit=state != "draft")
+    submit = state != "draft"
+    # A submission whose value lags needs a 滞后说明 (domain.md §11): these figures are arbitrary.
+    why = LAGGING if submit else None
+    entry = Entry(year, quarter, D(value), None, "县统计局快报", note, explanation=why)
+    actual = actual_create(user=user, indicator=ind, entry=entry, submit=submit)
     if state == "approved":
         actual = actual_approve(user=reviewer, actual=actual)
     return actual
@@ -195,6 +202,7 @@ def test_create_returns_the_new_draft(clerk_kgj):
         "updated_at": data["updated_at"],
         "first_submitted_at": None,
         "submitted_at": None,
+        "explanation": None,
     }
     assert data["created_at"].startswith("2")
 

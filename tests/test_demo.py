@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from indicators import access
 from indicators.domain import progress
 from indicators.domain.periods import Period
+from indicators.domain.warnings import Explanation
 from indicators.models import Actual, Indicator, Responsibility, Stage, Target
 from indicators.selectors import history as history_selectors
 from indicators.selectors import progress as progress_selectors
@@ -53,7 +54,9 @@ def plan_snapshot(plan):
 def real_value(clerk, reviewer, plan, year=2025, quarter=4):
     """规上企业数量 (reported by 县科工局), entered and approved through the services."""
     indicator = Indicator.objects.get(plan=plan, code="above_scale_enterprises")
-    entry = Entry(year=year, quarter=quarter, value=D(0), source="县统计局快报")
+    # 0 enterprises lags at 2026 Q3 (far_behind): a 滞后说明 is needed there (domain.md §11).
+    why = Explanation("尚无企业达到规上标准", "逐户培育升规", "at_risk")
+    entry = Entry(year=year, quarter=quarter, value=D(0), source="县统计局快报", explanation=why)
     actual = actual_create(user=clerk, indicator=indicator, entry=entry, submit=True)
     return actual_approve(user=reviewer, actual=actual)
 
@@ -212,3 +215,36 @@ def test_remove_demo_deletes_the_demo_users_and_disables_one_a_record_names(plan
     assert not clerk.groups.filter(name="demo").exists()
     real.refresh_from_db()
     assert real.is_active and real.check_password("wang-pass-2026")
+
+
+def test_the_demo_shows_the_monitoring_loop(plan, monkeypatch):
+    """Red and yellow lights with their 滞后说明, supervision items open in every colour, and a
+    department with overdue values (issue 12)."""
+    from indicators.domain import warnings
+    from indicators.models import ReminderKind, Supervision
+    from indicators.selectors.reminders import reminders_due
+
+    today = date(2026, 11, 30)
+    monkeypatch.setattr("indicators.domain.periods.today", lambda: today)
+    out = run("seed_demo")
+    assert "已发起演示督办事项 3 项。" in out
+    rows = progress_selectors.progress_rows(plan=plan, period=Period.of(2026, 3))
+    lagging = {row.light for row in rows if row.explanation is not None}
+    assert {warnings.RED, warnings.YELLOW} <= lagging
+    items = Supervision.objects.filter(plan=plan)
+    assert {item.indicator.code: item.colour(today) for item in items} == {
+        "ecommerce_volume": warnings.RED,
+        "hundred_million_enterprises": warnings.YELLOW,
+        "projects_introduced": warnings.BLUE,
+    }
+    assert all(item.steps.get().action == "open" for item in items)
+    overdue = [
+        group.department.name
+        for group in reminders_due(today)
+        if any(item.kind == ReminderKind.OVERDUE for item in group.items)
+    ]
+    assert overdue == ["县人社局"]
+    assert "已发起演示督办事项" not in run("seed_demo")  # a second run opens none
+
+    assert "已删除演示督办事项 3 项。" in run("remove_demo")
+    assert not Supervision.objects.filter(plan=plan).exists()

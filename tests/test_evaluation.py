@@ -32,7 +32,7 @@ SHEETS = ["指标完成情况", "分维度汇总", "分部门汇总", "重点任
 HEADER_2026_Q3 = [
     "指标维度", "指标名称", "2025年基期", "2028年目标", "2030年目标", "2026年第3季度实际值",
     "序时进度要求值", "与序时进度比", "阶段目标完成进度", "状态", "牵头单位", "责任单位",
-    "数据来源", "备注", "属性",
+    "数据来源", "备注", "属性", "预警", "滞后说明",
 ]  # fmt: skip
 # Column numbers (1-based) of sheet 1.
 NAME, BASELINE, ACTUAL, EXPECTED, RATIO, COMPLETION, STATUS, SOURCE = 2, 3, 6, 7, 8, 9, 10, 13
@@ -128,7 +128,7 @@ def test_sheets_and_header(demo, analyst_client):
     ws = wb["指标完成情况"]
     assert [c.value for c in ws[1]] == HEADER_2026_Q3
     assert ws.freeze_panes == "C2"
-    assert ws.auto_filter.ref == "A1:O31"
+    assert ws.auto_filter.ref == "A1:Q31"
     assert ws.print_title_rows == "$1:$1"
     assert ws.page_setup.orientation == "landscape"
     assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 == "9"

@@ -648,6 +648,10 @@ def hanyin_filled_template(client, world) -> bytes:
     )
     sheet.cell(number, COL["value"], 120)
     sheet.cell(number, COL["source"], SOURCE)
+    # 120 lags at 2026 Q3: submitted with a 滞后说明 (domain.md §11).
+    sheet.cell(number, COL["lag_cause"], "外出务工人员返乡少于预期")
+    sheet.cell(number, COL["lag_measures"], "加大返乡创业扶持")
+    sheet.cell(number, COL["lag_will_meet"], "有风险")
     buffer = BytesIO()
     book.save(buffer)
     client.logout()

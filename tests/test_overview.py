@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from indicators.domain.periods import Period
+from indicators.domain.warnings import Explanation
 from indicators.models import Actual, Dimension, Indicator, Stage
 from indicators.services.actuals import Entry, actual_approve, actual_create
 from reports import wording
@@ -40,10 +41,16 @@ def report(user, code, year, quarter, value=None, stage=None, state="approved", 
     )  # fmt: skip
 
 
+WHY = Explanation("订单不足", "走访重点企业", "at_risk")
+
+
 def submitted(clerk, code, value, year=2026, quarter=3) -> Actual:
-    """A value a clerk entered and submitted through the reporting service."""
+    """A value a clerk entered and submitted through the reporting service, with a 滞后说明
+    (needed when the value lags, kept when it does not)."""
     indicator = Indicator.objects.get(plan__slug=PLAN_SLUG, code=code)
-    entry = Entry(year=year, quarter=quarter, value=D(value), source="县统计局快报")
+    entry = Entry(
+        year=year, quarter=quarter, value=D(value), source="县统计局快报", explanation=WHY
+    )
     return actual_create(user=clerk, indicator=indicator, entry=entry, submit=True)
 
 

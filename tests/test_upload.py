@@ -133,7 +133,8 @@ def test_template_lists_the_department_indicators_in_plan_order(kgj):
     sheet = rows_sheet(open_book(response.content))
     headers = [c.value for c in sheet[1]]
     assert headers == ["指标代码", "指标名称", "单位", "填报口径", "上期值", "当前值", "当前状态",
-                       "数值/阶段", "数据来源", "备注", "修改理由"]  # fmt: skip
+                       "数值/阶段", "数据来源", "备注", "修改理由",
+                       "滞后原因", "整改措施", "能否按期完成（能/有风险/不能）"]  # fmt: skip
     rows = [
         [sheet.cell(n, COL[key]).value for key in ("code", "name", "unit")]
         for n in range(2, sheet.max_row + 1)
@@ -193,7 +194,7 @@ def test_input_cells_are_unlocked_and_the_rest_protected(kgj):
     assert sheet.protection.password  # stored hashed
     assert open_book(download(kgj)).security.lockStructure  # no renaming or unhiding sheets
     assert sheet.freeze_panes == "A2"
-    inputs = {"value", "source", "note", "reason"}
+    inputs = {"value", "source", "note", "reason", "lag_cause", "lag_measures", "lag_will_meet"}
     for number in (1, 2, sheet.max_row):
         for key, column in COL.items():
             locked = sheet.cell(number, column).protection.locked

@@ -6,6 +6,13 @@ presents the result. Who may *see* a value is `access.actuals_visible_to` (a val
 may not see is 404); who may *act* is the services' rule (403), checked by role before the
 body is read so that a wrong role gets 403 whatever it sends.
 
+A value carries its 滞后说明 (domain.md §11) as `explanation`: `{cause, measures, will_meet}`
+with `will_meet` one of `yes`, `at_risk`, `no` (null when not chosen), or null when it has
+none. Writes take the same object (a key left out is empty); leaving `explanation` out keeps
+the stored one, and null clears it. A submission that turns the indicator's light yellow or
+red without a complete one is refused (400): `{"explanation": {"non_field_errors": [...],
+"cause": [...], ...}}`, naming what is missing.
+
 Filters of the list: `plan` (slug), `year` (every value of that year), or a period: `year`
 and one of `month`, `quarter`, `half` (`quarter=0`: the whole-year figures), read by the one
 parser `periods.parse_period`; `department` (name of the reporting department), `state`.
@@ -25,7 +32,7 @@ from rest_framework.views import APIView
 
 from indicators import access
 from indicators.api.serializers import PeriodFields, PlainDecimalField
-from indicators.domain import numbers, periods, validation
+from indicators.domain import numbers, periods, validation, warnings
 from indicators.domain.formatting import plain
 from indicators.models import Actual, ActualState, Department, Indicator, Plan, Role
 from indicators.selectors import history as history_selectors
@@ -50,12 +57,31 @@ def api_error(exc: Exception) -> Exception:
     """The one mapping of the services' refusals to HTTP: Invalid 400 (with its field messages),
     NotAllowed 403, Conflict 409 (its message names who changed the value and when)."""
     if isinstance(exc, actual_services.Invalid):
-        return exceptions.ValidationError(exc.errors)
+        return exceptions.ValidationError(_nested_explanation(exc.errors))
     if isinstance(exc, actual_services.NotAllowed):
         return exceptions.PermissionDenied(str(exc))
     if isinstance(exc, actual_services.Conflict):
         return VersionConflict(str(exc))
     return exc
+
+
+# The services' fields of a 滞后说明, and where the API puts their messages.
+EXPLANATION_KEYS = {
+    "explanation": "non_field_errors",
+    "lag_cause": "cause",
+    "lag_measures": "measures",
+    "lag_will_meet": "will_meet",
+}
+
+
+def _nested_explanation(errors: dict) -> dict:
+    """The services' messages with those of the 滞后说明 under `explanation`, as the body
+    sends it."""
+    nested = {k: v for k, v in errors.items() if k not in EXPLANATION_KEYS}
+    explained = {EXPLANATION_KEYS[k]: v for k, v in errors.items() if k in EXPLANATION_KEYS}
+    if explained:
+        nested["explanation"] = explained
+    return nested
 
 
 class ActingRole(BasePermission):
@@ -188,12 +214,23 @@ class ActualSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     first_submitted_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField()
+    explanation = serializers.SerializerMethodField()
 
     def to_representation(self, actual):
         return super().to_representation(access.shown_to(self.context["user"], actual))
 
     def get_period(self, actual) -> str:
         return actual.period.label()
+
+    def get_explanation(self, actual) -> dict | None:
+        """The 滞后说明 the user sees (the working copy's, or the one in force), or None."""
+        if not (actual.lag_cause or actual.lag_measures or actual.lag_will_meet):
+            return None
+        return {
+            "cause": actual.lag_cause,
+            "measures": actual.lag_measures,
+            "will_meet": actual.lag_will_meet or None,
+        }
 
     def get_attachment(self, actual) -> str | None:
         # The page route serves it, with the same visibility rule.
@@ -236,6 +273,30 @@ class NumberField(serializers.Field):
         return plain(value)
 
 
+class ExplanationFields(serializers.Serializer):
+    """A 滞后说明 as sent: texts within their bound; whether `will_meet` is one of yes, at_risk,
+    no and whether the whole is needed are the services' call."""
+
+    cause = BoundedText(
+        "lag_cause", validation.MAX_EXPLANATION, required=False, allow_blank=True, default=""
+    )
+    measures = BoundedText(
+        "lag_measures", validation.MAX_EXPLANATION, required=False, allow_blank=True, default=""
+    )
+    will_meet = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")
+
+    def to_internal_value(self, data) -> warnings.Explanation:
+        fields = super().to_internal_value(data)
+        return warnings.Explanation(fields["cause"], fields["measures"], fields["will_meet"] or "")
+
+
+def explanation_sent(data: dict) -> warnings.Explanation | None:
+    """The 滞后说明 of a body: None when left out (the stored one stays), empty when null."""
+    if "explanation" not in data:
+        return None
+    return data["explanation"] or warnings.NO_EXPLANATION
+
+
 class EntryFields(serializers.Serializer):
     """What a clerk enters. Missing source or value are left to the services, so the API
     gives the same messages as the pages."""
@@ -244,6 +305,7 @@ class EntryFields(serializers.Serializer):
     stage = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     source = serializers.CharField(required=False, allow_blank=True, max_length=300)
     note = BoundedText("note", validation.MAX_NOTE, required=False, allow_blank=True)
+    explanation = ExplanationFields(required=False, allow_null=True)
     submit = serializers.BooleanField(required=False, default=False)
 
 
@@ -273,6 +335,7 @@ class CreateSerializer(EntryFields, PeriodFields):
             stage=data.get("stage") or None,
             source=data.get("source", ""),
             note=data.get("note", ""),
+            explanation=explanation_sent(data),
         )
 
 
@@ -292,11 +355,16 @@ class ChangeSerializer(EntryFields):
             stage=data.get("stage", current_stage) or None,
             source=data.get("source", actual.source),
             note=data.get("note", actual.note),
+            explanation=explanation_sent(data),
         )
 
 
 class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+
+class SubmitSerializer(VersionSerializer):
+    explanation = ExplanationFields(required=False, allow_null=True)
 
 
 class ReturnSerializer(VersionSerializer):
@@ -451,12 +519,13 @@ class ActualSubmitApi(ActualApiView):
     acting_roles = {"POST": REPORTERS}
 
     def post(self, request: Request, pk: int) -> Response:
-        body = VersionSerializer(data=request.data)
+        body = SubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         actual = actual_services.actual_submit(
             user=request.user,
             actual=actual_to_act_on(request.user, pk),
             version=body.validated_data.get("version"),
+            explanation=explanation_sent(body.validated_data),
         )
         return _shown(request.user, actual)
 

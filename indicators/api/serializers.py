@@ -198,7 +198,21 @@ class ProgressRowSerializer(serializers.Serializer):
             "status_label": statuses.status_label(p.status),
             "flags": list(p.flags),
             "lead_departments": row.leads,
+            "warning": row.light,
+            "warning_label": statuses.light_label(row.light),
+            "explanation": explanation_payload(row.explanation),
         }
+
+
+def explanation_payload(explanation) -> dict | None:
+    """A 滞后说明 as the API writes it (`will_meet`: yes, at_risk or no), or None."""
+    if explanation is None:
+        return None
+    return {
+        "cause": explanation.cause,
+        "measures": explanation.measures,
+        "will_meet": explanation.will_meet,
+    }
 
 
 def progress_payload(plan, query: dict, rows: list) -> dict:
@@ -211,6 +225,7 @@ def progress_payload(plan, query: dict, rows: list) -> dict:
         "t": float(period.t),
         "indicators": ProgressRowSerializer(rows, many=True).data,
         "summary": progress_selectors.status_counts(rows),
+        "warnings": progress_selectors.light_counts(rows),
         "flags": progress_selectors.flag_counts(rows),
         "by_dimension": progress_selectors.counts_by_dimension(rows),
         "by_department": progress_selectors.counts_by_lead(rows),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from indicators.api import actuals, views
+from indicators.api import supervision as supervision_api
 from indicators.api import targets as target_api
 
 urlpatterns = [
@@ -18,6 +19,27 @@ urlpatterns = [
         "plans/<slug:slug>/indicators/<slug:code>/judgements/",
         target_api.JudgementListApi.as_view(),
         name="api-judgements",
+    ),
+    # Supervision items (督办): list and open; answer, close, send back.
+    path(
+        "plans/<slug:slug>/supervisions/",
+        supervision_api.SupervisionListApi.as_view(),
+        name="api-supervisions",
+    ),
+    path(
+        "plans/<slug:slug>/supervisions/<int:pk>/respond/",
+        supervision_api.SupervisionRespondApi.as_view(),
+        name="api-supervision-respond",
+    ),
+    path(
+        "plans/<slug:slug>/supervisions/<int:pk>/close/",
+        supervision_api.SupervisionCloseApi.as_view(),
+        name="api-supervision-close",
+    ),
+    path(
+        "plans/<slug:slug>/supervisions/<int:pk>/reopen/",
+        supervision_api.SupervisionReopenApi.as_view(),
+        name="api-supervision-reopen",
     ),
     path("departments/", views.DepartmentListApi.as_view(), name="api-departments"),
     path("regions/", views.RegionListApi.as_view(), name="api-regions"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from indicators.domain.progress import ANNUAL_TOTAL, CUMULATIVE, LEVEL, MILESTONE, RATE, ZERO_EVENT
+from indicators.domain.warnings import Explanation
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Figure:
     provisional: bool = False  # submitted, not yet approved
     month: int | None = None
     half: int | None = None
+    # the 滞后说明 that goes with this figure (§11): in force, or submitted with it
+    explanation: Explanation | None = None
 
     @cached_property
     def period(self) -> "Period":

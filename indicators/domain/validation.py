@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from indicators.domain import periods, units
+from indicators.domain import periods, units, warnings
 from indicators.domain.progress import ANNUAL_TOTAL, CUMULATIVE, MILESTONE, RATE, ZERO_EVENT
 
 RATE_BOUNDS = (Decimal(-100), Decimal(1000))  # a growth rate or other ratio, in % or ‰
@@ -31,11 +31,18 @@ MAX_RESPONSE = MAX_NOTE
 
 
 def too_long(field: str, limit: int) -> str:
-    """The message for a text longer than `limit`: `field` is "note", "reason" or "comment"."""
+    """The message for a text longer than `limit`: `field` is "note", "reason", "comment", or
+    a 滞后说明's "lag_cause" or "lag_measures"."""
     messages = {
         "note": _("The note is too long: at most %(limit)s characters."),
         "reason": _("The reason for the change is too long: at most %(limit)s characters."),
         "comment": _("The comment is too long: at most %(limit)s characters."),
+        "lag_cause": _(
+            "Lag explanation: the cause of the lag is too long: at most %(limit)s characters."
+        ),
+        "lag_measures": _(
+            "Lag explanation: the measures are too long: at most %(limit)s characters."
+        ),
     }
     return messages[field] % {"limit": limit}
 
@@ -115,6 +122,47 @@ def check_report(rules: Rules, report: Report) -> dict[str, list[str]]:
             ),
         )
     return errors
+
+
+def check_explanation(
+    explanation: warnings.Explanation, light: str | None = None
+) -> dict[str, list[str]]:
+    """Every problem with a 滞后说明 (domain.md §11), by field (lag_cause, lag_measures,
+    lag_will_meet; "explanation" for the whole): texts within `MAX_EXPLANATION` always, and
+    with the `light` the submitted value gives its indicator, when yellow or red, every part
+    given. A draft is checked without a light: it needs none yet."""
+    errors: dict[str, list[str]] = {}
+    for field, text in (("lag_cause", explanation.cause), ("lag_measures", explanation.measures)):
+        if len(text.strip()) > MAX_EXPLANATION:
+            errors[field] = [too_long(field, MAX_EXPLANATION)]
+    if explanation.will_meet and explanation.will_meet not in warnings.WILL_MEET:
+        errors["lag_will_meet"] = [_will_meet_choice()]
+    if light is None or not warnings.needs_explanation(light) or explanation.complete:
+        return errors
+    errors["explanation"] = [_explanation_needed(light)]
+    missing = {
+        "lag_cause": (explanation.cause, _("Lag explanation: give the cause of the lag.")),
+        "lag_measures": (explanation.measures, _("Lag explanation: give the measures taken.")),
+    }
+    for field, (text, message) in missing.items():
+        if not text.strip():
+            errors.setdefault(field, []).append(message)
+    if not explanation.will_meet:
+        errors["lag_will_meet"] = [_will_meet_choice()]
+    return errors
+
+
+def _explanation_needed(light: str) -> str:
+    if light == warnings.RED:
+        return _("This value turns the indicator's light red: submit it with a lag explanation.")
+    return _("This value turns the indicator's light yellow: submit it with a lag explanation.")
+
+
+def _will_meet_choice() -> str:
+    return _(
+        "Lag explanation: say whether the milestone will still be met (will be met, at risk, "
+        "will not be met)."
+    )
 
 
 def _period_problems(rules: Rules, report: Report):

@@ -10,6 +10,7 @@ from indicators.models import (
     Actual,
     ActualState,
     Plan,
+    SupervisionStep,
 )
 
 
@@ -27,8 +28,12 @@ class HistoryStep:
 
 
 # The fields a history step reports, in the order a reader wants them.
-HISTORY_FIELDS = ["value", "stage", "source", "note", "attachment", "state", "review_comment",
-                  "approved_value", "approved_stage", "approved_attachment"]  # fmt: skip
+HISTORY_FIELDS = [
+    "value", "stage", "source", "note", "attachment",
+    "lag_cause", "lag_measures", "lag_will_meet", "state", "review_comment",
+    "approved_value", "approved_stage", "approved_attachment",
+    "approved_lag_cause", "approved_lag_measures", "approved_lag_will_meet",
+]  # fmt: skip
 
 
 def actual_history(actual: Actual) -> list[HistoryStep]:
@@ -113,6 +118,8 @@ def history_models() -> list:
 
 def user_in_history(user) -> list:
     """Up to one history record per model in which `user` made a change (one query per model
-    with a history): a user who appears there is never deleted, only deactivated."""
-    found = (model.objects.filter(history_user=user).first() for model in history_models())
+    with a history), or a step of a supervision item they took (one query more: the steps are
+    that model's history): a user who appears there is never deleted, only deactivated."""
+    found = [model.objects.filter(history_user=user).first() for model in history_models()]
+    found.append(SupervisionStep.objects.filter(by=user).first())
     return [record for record in found if record is not None]

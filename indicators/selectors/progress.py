@@ -39,6 +39,7 @@ class ProgressRow:
     responsible: list[str]
     targets: list = ()  # TargetRow, by year: the printed text of each target
     period: periods.Period | None = None  # the period the figure is of
+    explanation: warnings.Explanation | None = None  # the 滞后说明 of the figure shown (§11)
 
     @property
     def light(self) -> str:
@@ -55,6 +56,8 @@ class ProgressRow:
 ENTRY_FIELDS = (
     "indicator_id", "year", "quarter", "state", "value", "stage__label", "stage__position",
     "approved_value", "approved_stage__label", "approved_stage__position", "month", "half",
+    "lag_cause", "lag_measures", "lag_will_meet",
+    "approved_lag_cause", "approved_lag_measures", "approved_lag_will_meet",
 )  # fmt: skip
 
 
@@ -108,14 +111,35 @@ def counted_figure(row: tuple, include_pending: bool) -> periods.Figure | None:
     """The figure that counts for one stored row (an `ENTRY_FIELDS` tuple: tuples, not dicts,
     because a dashboard reads thousands), or None: the figure in force; with
     `include_pending`, a submitted figure in its place, marked provisional. Drafts and
-    returned values never count."""
+    returned values never count. Each figure carries its own 滞后说明: the one submitted with
+    it, or the one in force."""
     _ind, year, quarter, state, value, label, position, a_value, a_label, a_position, *rest = row
-    month, half = rest
+    month, half, *lag = rest
     if include_pending and state == ActualState.SUBMITTED:
-        return periods.Figure(year, quarter, value, label, position, True, month, half)
+        return periods.Figure(
+            year, quarter, value, label, position, True, month, half, _explanation(*lag[:3])
+        )
     if a_value is not None or a_label is not None:
-        return periods.Figure(year, quarter, a_value, a_label, a_position, False, month, half)
+        return periods.Figure(
+            year, quarter, a_value, a_label, a_position, False, month, half, _explanation(*lag[3:])
+        )
     return None
+
+
+def _explanation(cause: str, measures: str, will_meet: str) -> warnings.Explanation | None:
+    """A stored 滞后说明, or None where there is none."""
+    if not (cause or measures or will_meet):
+        return None
+    return warnings.Explanation(cause, measures, will_meet)
+
+
+def shown_explanation(kind: str, figures, period: periods.Period) -> warnings.Explanation | None:
+    """The 滞后说明 beside a period's status: that of the latest figure making the period's
+    value (`periods.chosen`: the period's own figure, the latest event counted, the figure of
+    the stage reached)."""
+    picked = periods.chosen(kind, figures, period)
+    latest = max(picked, key=lambda f: f.period.end, default=None)
+    return latest.explanation if latest else None
 
 
 # A target as the engine needs it, read in one query for a whole plan.
@@ -361,9 +385,8 @@ def plan_progress(
             reference=None if reference is None else entries.get(reference, []),
             reference_kind=kinds.get(reference),
         )
-        result, stage, shown = evaluate_period(
-            spec, entries.get(indicator.pk, ()), period, indicator.frequency, recorded
-        )
+        figures = entries.get(indicator.pk, ())
+        result, stage, shown = evaluate_period(spec, figures, period, indicator.frequency, recorded)
         roles = parts.roles[indicator.pk]
         rows.append(
             ProgressRow(
@@ -374,6 +397,7 @@ def plan_progress(
                 responsible=roles[ResponsibilityRole.RESPONSIBLE],
                 targets=targets,
                 period=shown,
+                explanation=shown_explanation(indicator.kind, figures, shown),
             )
         )
     return rows
@@ -383,6 +407,14 @@ def status_counts(rows: Iterable[ProgressRow]) -> dict[str, int]:
     counts = statuses.empty_counts()
     for row in rows:
         counts[row.progress.status] += 1
+    return counts
+
+
+def light_counts(rows: Iterable[ProgressRow]) -> dict[str, int]:
+    """How many rows show each warning light, every light named, the worst first."""
+    counts = dict.fromkeys(warnings.LIGHTS, 0)
+    for row in rows:
+        counts[row.light] += 1
     return counts
 
 

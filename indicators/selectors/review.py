@@ -35,6 +35,7 @@ from indicators.models import (
     Plan,
     Responsibility,
     Stage,
+    WillMeet,
 )
 from indicators.selectors import history as history_selectors
 from indicators.selectors import plans as plan_selectors
@@ -417,4 +418,6 @@ def _shown(name: str, text: str) -> str:
         return str(ActualState(text).label)
     if name in ("attachment", "approved_attachment"):
         return _("Attachment") + attachments.extension(text)
+    if name in ("lag_will_meet", "approved_lag_will_meet") and text in WillMeet.values:
+        return str(WillMeet(text).label)
     return text

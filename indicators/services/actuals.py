@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators import access
-from indicators.domain import periods, validation
+from indicators.domain import periods, validation, warnings
 from indicators.models import Actual, ActualState, Indicator, Stage
+from indicators.selectors.lights import pending_light
+from indicators.services import supervision as supervision_services
 from indicators.services.errors import ServiceError
 
 ALREADY_ENTERED = gettext_lazy("This period already has a value: change that one instead.")
@@ -52,6 +54,8 @@ class Entry:
     note: str = ""
     month: int | None = None
     half: int | None = None
+    # The 滞后说明 (domain.md §11); None keeps the one stored (a new value has none).
+    explanation: warnings.Explanation | None = None
 
     @classmethod
     def of(cls, period: periods.Period, **figure) -> "Entry":
@@ -160,6 +164,34 @@ def _validate(indicator: Indicator, entry: Entry) -> Stage | None:
     return indicator.stages.filter(label=entry.stage).first() if entry.stage else None
 
 
+def _explain(actual: Actual, explanation: warnings.Explanation | None) -> None:
+    """Write the 滞后说明 given (None: keep the stored one) into the working copy, within
+    its bounds; whether it is needed is known only once the value is submitted."""
+    if explanation is None:
+        return
+    errors = validation.check_explanation(explanation)
+    if errors:
+        raise Invalid(errors)
+    actual.lag_cause = explanation.cause.strip()
+    actual.lag_measures = explanation.measures.strip()
+    actual.lag_will_meet = explanation.will_meet
+
+
+def _explanation_of(actual: Actual) -> warnings.Explanation:
+    """The working copy's 滞后说明."""
+    return warnings.Explanation(actual.lag_cause, actual.lag_measures, actual.lag_will_meet)
+
+
+def _require_explanation(actual: Actual) -> None:
+    """Refuse a submission that turns its indicator's light yellow or red (§11) without a
+    complete 滞后说明. Called once the submitted row is saved, inside the transaction, so
+    the light is the dashboards' own with this value counted; a refusal rolls it back."""
+    light = pending_light(actual.indicator, actual.period)
+    errors = validation.check_explanation(_explanation_of(actual), light)
+    if errors:
+        raise Invalid(errors)
+
+
 def _figure(actual: Actual | None) -> Decimal | None:
     """The figure to compare with: the one in force, else the latest entered."""
     if actual is None:
@@ -211,13 +243,17 @@ def actual_create(
         updated_by=user,
         version=0,
     )
+    _explain(actual, entry.explanation)
     if submit:
         _stamp_submitted(actual)
     try:
         with transaction.atomic():
-            return _save(actual, user, _("entered"))
+            _save(actual, user, _("entered"))
     except IntegrityError:  # another connection entered the period since the check above
         raise Invalid({"year": [str(ALREADY_ENTERED)]}) from None
+    if submit:
+        _require_explanation(actual)
+    return actual
 
 
 @transaction.atomic
@@ -255,26 +291,41 @@ def actual_update(
     actual.source, actual.note = entry.source.strip(), entry.note.strip()
     if attachment is not None:
         actual.attachment = attachment
+    _explain(actual, entry.explanation)
     actual.state = ActualState.DRAFT
     if submit:
         _stamp_submitted(actual)
-    return _save(actual, user, reason.strip() or _("changed"))
+    _save(actual, user, reason.strip() or _("changed"))
+    if submit:
+        _require_explanation(actual)
+    return actual
 
 
 @transaction.atomic
-def actual_submit(*, user, actual: Actual, version: int | None = None) -> Actual:
+def actual_submit(
+    *,
+    user,
+    actual: Actual,
+    version: int | None = None,
+    explanation: warnings.Explanation | None = None,
+) -> Actual:
+    """Submit a draft or returned value for review, with the 滞后说明 given (None: the one
+    stored), which a value turning its indicator's light yellow or red needs."""
     actual = _locked(actual)
     _require_reporter(user, actual.indicator)
     _check_version(actual, version)
     if actual.state not in (ActualState.DRAFT, ActualState.RETURNED):
         raise Invalid({"state": [_("Only a draft or a returned value can be submitted.")]})
+    _explain(actual, explanation)
     _stamp_submitted(actual)
-    return _save(actual, user, _("submitted"))
+    _save(actual, user, _("submitted"))
+    _require_explanation(actual)
+    return actual
 
 
 @transaction.atomic
 def actual_approve(*, user, actual: Actual, version: int | None = None) -> Actual:
-    """Approve a submission: its figure, source and attachment come into force. Four eyes:
+    """Approve a submission: its figure, source, attachment and 滞后说明 come into force. Four eyes:
     not by whoever entered, changed or submitted it (`_require_other_eyes`)."""
     _require_reviewer(user, actual)
     actual = _locked(actual)
@@ -286,9 +337,16 @@ def actual_approve(*, user, actual: Actual, version: int | None = None) -> Actua
     actual.approved_value, actual.approved_stage = actual.value, actual.stage
     actual.approved_source = actual.source
     actual.approved_attachment = actual.attachment.name
+    actual.approved_lag_cause, actual.approved_lag_measures, actual.approved_lag_will_meet = (
+        actual.lag_cause,
+        actual.lag_measures,
+        actual.lag_will_meet,
+    )
     actual.approved_by, actual.approved_at = user, timezone.now()
     actual.review_comment = ""
-    return _save(actual, user, _("approved"))
+    _save(actual, user, _("approved"))
+    supervision_services.auto_open(actual=actual, user=user)  # §11: a binding indicator red
+    return actual
 
 
 @transaction.atomic

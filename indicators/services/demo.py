@@ -5,7 +5,8 @@ Every figure below is invented. Each one is stored with the source DEMO_SOURCE
 (演示数据（非真实统计）) and goes through the real write services: the demo clerk `demo_entry`
 enters and submits it (`reporting.actual_create(..., submit=True)`), the demo reviewer
 `demo_review` approves it (`reporting.actual_approve`), so every value has the same checks
-(validation, the 50%-change note) and the same history as a real one. `demo_entry` has the
+(validation, the 50%-change note, the 滞后说明 of a value that turns its light yellow or red:
+`DEMO_EXPLANATIONS`) and the same history as a real one. `demo_entry` has the
 administrator role because `access.reports` lets an administrator report every indicator,
 including the 16 the plan links to no department; both users have unusable passwords.
 
@@ -30,7 +31,8 @@ deletion record, reason "demo data removed"), and the two demo users stay, becau
 history names them.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -38,13 +40,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import ProtectedError, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.access import user_role
 from indicators.domain import periods
-from indicators.models import Actual, Indicator, Kind, Plan, Role
-from indicators.services.actuals import Entry, actual_approve, actual_create
+from indicators.domain.warnings import Explanation
+from indicators.models import Actual, Indicator, Kind, Plan, Role, Supervision, SupervisionStep
+from indicators.selectors.supervision import supervisions
+from indicators.services.actuals import Entry, Invalid, actual_approve, actual_create
 from indicators.services.errors import ServiceError
+from indicators.services.supervision import supervision_open
 from indicators.services.users import user_set_role
 
 DEMO_SOURCE = "演示数据（非真实统计）"
@@ -245,12 +251,14 @@ class SeedReport:
     present: int = 0  # rows skipped: the period already had a value
     not_ended: int = 0  # rows skipped: the period is not over yet, so it cannot be reported
     unknown: list[str] = field(default_factory=list)  # codes the plan does not have
+    supervised: int = 0  # supervision items opened now (DEMO_SUPERVISIONS)
 
 
 @dataclass
 class RemoveReport:
     removed: int = 0
     kept: int = 0  # values with the demo source that someone else has changed since
+    supervisions: int = 0  # the demo reviewer's supervision items no one else has acted on
 
 
 # The 十五五 example (示例数据): a few periods of each frequency, so its dashboards show the
@@ -297,6 +305,140 @@ EXAMPLE_ROWS = [
 ]
 # fmt: on
 ROWS_BY_PLAN = {DEFAULT_PLAN: DEMO_ROWS, "luhe-15th-five-year": EXAMPLE_ROWS}
+
+
+# The demo clerk's 滞后说明 for each indicator whose figures lag somewhere (invented, like the
+# figures): given with each lagging period's value, none with the others (`_submitted`).
+# fmt: off
+DEMO_EXPLANATIONS = {
+    # 服装产业 (luhe-garment)
+    "gross_output": Explanation(
+        "受外贸订单回落及两家重点企业技改停产影响，全产业链产值增长慢于规划进度",
+        "推动技改企业尽快复产满产，开展“稳订单拓市场”专项行动，组织企业参加广交会等展会接单",
+        "at_risk"),
+    "gdp_share": Explanation(
+        "一季度为服装生产淡季，产业产值占全县比重阶段性偏低",
+        "跟踪重点企业二季度订单排产，推动新投产项目尽快达产",
+        "yes"),
+    "above_scale_output_share": Explanation(
+        "年初尚无服装企业纳入规上工业统计，规上产值为零",
+        "建立升规入统培育库，对年营收接近2000万元的企业逐一帮扶申报",
+        "yes"),
+    "ecommerce_volume": Explanation(
+        "本地电商主体规模偏小，直播电商基地尚未建成运营，交易额增长远低于年均增速要求",
+        "加快建设直播电商产业园，引进头部电商服务机构，全年开展电商人才培训不少于10期",
+        "no"),
+    "above_scale_enterprises": Explanation(
+        "企业升规入统集中在年中申报，一季度尚无企业升规",
+        "对营收接近规上标准的企业实行“一企一策”培育，协助完善财务核算",
+        "yes"),
+    "hundred_million_enterprises": Explanation(
+        "本地服装企业规模普遍偏小，尚无年产值超亿元企业",
+        "引进服装龙头企业落户，支持骨干企业兼并重组、扩能增产",
+        "at_risk"),
+    "wholesale_retail_enterprises": Explanation(
+        "限上入库标准较高，部分商贸企业销售额未达入库标准",
+        "建立限上商贸企业培育库，推动个体工商户转企、小升规",
+        "at_risk"),
+    "high_tech_enterprises": Explanation(
+        "企业研发投入不足，高新技术企业申报尚在评审中",
+        "联合科技服务机构辅导申报，落实研发费用加计扣除政策",
+        "yes"),
+    "xiangxian_enterprises": Explanation(
+        "乡贤回乡投资意向转化落地较慢，部分项目仍在选址",
+        "举办乡贤招商恳谈会，落实回乡投资用地、税费优惠政策",
+        "at_risk"),
+    "projects_introduced": Explanation(
+        "招商项目签约后落地周期较长，两个项目仍在洽谈阶段",
+        "实行重点项目专班跟踪服务，加快签约项目注册落地",
+        "at_risk"),
+    "special_groups_employed": Explanation(
+        "适合残疾人、脱贫劳动力等特殊群体的岗位开发不足，企业吸纳意愿不强",
+        "开发帮扶车间和居家就业岗位，落实吸纳就业补贴和社保补贴",
+        "no"),
+    "average_wage": Explanation(
+        "服装企业利润空间收窄，工资增长放缓",
+        "推动企业技能等级认定与薪酬挂钩，落实稳岗返还和技能提升补贴",
+        "at_risk"),
+    "own_brands": Explanation(
+        "品牌注册和培育周期较长，一季度无新增自主品牌",
+        "指导企业申请商标注册，组织企业参加服装博览会推介品牌",
+        "yes"),
+    "digital_management_adopters": Explanation(
+        "企业数字化改造资金压力较大，系统上线进度慢于计划",
+        "落实数字化转型补助，组织服务商上门免费诊断",
+        "yes"),
+    "automated_factories": Explanation(
+        "自动化裁剪车间设备安装调试尚未完成",
+        "督促设备供应商加快安装调试，确保二季度投产",
+        "yes"),
+    "income_growth": Explanation(
+        "服装企业订单减少，务工收入增长放缓，居民收入增速低于上年",
+        "稳定产业就业岗位，拓宽居民增收渠道，落实各项惠民补贴",
+        "no"),
+    "villages_300k": Explanation(
+        "村集体经营性收入多在下半年入账，上半年统计偏低",
+        "盘活村集体闲置资产，发展物业经济和来料加工",
+        "yes"),
+    "villages_500k": Explanation(
+        "村集体经营性收入多在下半年入账，一季度暂无新增",
+        "推动强村公司运营，加快村级增收项目建设",
+        "yes"),
+    "villages_1m": Explanation(
+        "村集体增收项目仍处建设期，尚未产生收益",
+        "推动强村公司运营，加快增收项目建设和招租",
+        "yes"),
+    "safety_accidents": Explanation(
+        "一家制衣厂设备安全防护缺失，发生一起机械伤害事故（1人轻伤）",
+        "责令涉事企业停产整改，开展服装行业安全生产专项检查，加强员工安全培训",
+        "no"),
+    "crime_growth": Explanation(
+        "电信网络诈骗等新型警情上升，警情降幅收窄",
+        "开展反诈宣传进企业进村居，加强重点区域巡逻防控",
+        "at_risk"),
+    # 十五五规划 (luhe-15th-five-year)
+    "gdp": Explanation(
+        "一季度工业生产淡季，重点项目尚未投产，地区生产总值累计增长慢于规划进度",
+        "加快重点项目建设投产，推动规上工业企业满产，落实促消费政策",
+        "at_risk"),
+    "disposable_income_growth": Explanation(
+        "经营性收入增长放缓，工资性收入增幅回落",
+        "落实稳就业促增收政策，扩大以工代赈，提高农村居民财产性收入",
+        "at_risk"),
+    "air_quality_good_days": Explanation(
+        "10月下旬受区域性臭氧污染影响，优良天数减少",
+        "加强挥发性有机物排放企业监管和扬尘治理，落实污染天气应急减排措施",
+        "yes"),
+}
+# fmt: on
+
+
+class DemoItem(NamedTuple):
+    """A supervision item the demo reviewer opens (domain.md §11), dated as a month of use
+    would leave it: opened `opened_days_ago`, due `due_in_days` from today (negative: past
+    due), so the lists show every colour."""
+
+    code: str
+    requirement: str
+    opened_days_ago: int
+    due_in_days: int
+
+
+# fmt: off
+DEMO_SUPERVISIONS = {
+    DEFAULT_PLAN: (
+        DemoItem("ecommerce_volume",
+                 "电子商务交易额连续两个季度远低于序时进度：请县科工局报送滞后原因分析，"
+                 "明确年底前直播电商基地引进计划和责任人。", 20, -5),
+        DemoItem("hundred_million_enterprises",
+                 "亿元以上服装企业培育进度滞后：请县科工局列出2026年重点培育企业名单及帮扶措施，"
+                 "按期报送。", 8, 2),
+        DemoItem("projects_introduced",
+                 "引进服装产业项目数低于序时进度：请县投促中心报送在谈项目清单和落地时间表。",
+                 1, 15),
+    ),
+}
+# fmt: on
 
 
 def demo_plan(*, slug: str) -> Plan:
@@ -346,7 +488,31 @@ def demo_seed(*, plan: Plan, rows=None) -> SeedReport:
         else:
             _enter(indicator, _entry(indicator, row), entry_user, review_user)
             report.entered += 1
+    report.supervised = _supervise(plan, indicators, review_user)
     return report
+
+
+def _supervise(plan: Plan, indicators: dict[str, Indicator], review_user) -> int:
+    """Open the plan's demo supervision items through the service (so each has its opening
+    step), unless the indicator already has one open, then date them back as a month of use
+    would leave them: the service itself only opens items due today or later."""
+    opened = 0
+    today = periods.today()
+    for item in DEMO_SUPERVISIONS.get(plan.slug, ()):
+        indicator = indicators.get(item.code)
+        if indicator is None or supervisions(indicator=indicator, open_only=True).exists():
+            continue
+        supervision = supervision_open(
+            user=review_user, plan=plan, indicator=indicator, requirement=item.requirement,
+            due=today + timedelta(days=max(item.due_in_days, 0)),
+        )  # fmt: skip
+        opened_at = timezone.now() - timedelta(days=item.opened_days_ago)
+        Supervision.objects.filter(pk=supervision.pk).update(
+            opened_at=opened_at, due=today + timedelta(days=item.due_in_days)
+        )
+        SupervisionStep.objects.filter(supervision=supervision).update(at=opened_at)
+        opened += 1
+    return opened
 
 
 def _entry(indicator: Indicator, row: Row) -> Entry:
@@ -360,7 +526,7 @@ def _entry(indicator: Indicator, row: Row) -> Entry:
 
 def _enter(indicator: Indicator, entry: Entry, entry_user, review_user) -> None:
     try:
-        actual = actual_create(user=entry_user, indicator=indicator, entry=entry, submit=True)
+        actual = _submitted(indicator, entry, entry_user)
     except ServiceError as exc:
         raise ServiceError(
             _("Demo value %(code)s %(period)s refused: %(reason)s")
@@ -371,6 +537,20 @@ def _enter(indicator: Indicator, entry: Entry, entry_user, review_user) -> None:
             }
         ) from exc
     actual_approve(user=review_user, actual=actual)
+
+
+def _submitted(indicator: Indicator, entry: Entry, user) -> Actual:
+    """Enter and submit the value. Where it turns the light yellow or red the services ask
+    for a 滞后说明 (domain.md §11), and the demo clerk gives the indicator's, as a clerk would:
+    so an explanation stands exactly beside the lagging periods, by the services' own rule."""
+    try:
+        return actual_create(user=user, indicator=indicator, entry=entry, submit=True)
+    except Invalid as refusal:
+        explanation = DEMO_EXPLANATIONS.get(indicator.code)
+        if "explanation" not in refusal.errors or explanation is None:
+            raise
+    explained = replace(entry, explanation=explanation)
+    return actual_create(user=user, indicator=indicator, entry=explained, submit=True)
 
 
 def _demo_user(username: str, role: str, plan: Plan):
@@ -412,7 +592,21 @@ def demo_remove(*, plan: Plan) -> RemoveReport:
         report.removed += 1
     marked = Q(source__startswith=DEMO_SOURCE) | Q(approved_source__startswith=DEMO_SOURCE)
     report.kept = Actual.objects.filter(marked, indicator__plan=plan).count()
+    report.supervisions = _remove_supervisions(plan)
     return report
+
+
+def _remove_supervisions(plan: Plan) -> int:
+    """Delete the demo reviewer's supervision items (those the demo opened and those its
+    approvals opened by themselves) on which no one else has taken a step."""
+    others = SupervisionStep.objects.exclude(by__username=DEMO_REVIEW)
+    items = Supervision.objects.filter(plan=plan, opened_by__username=DEMO_REVIEW).exclude(
+        pk__in=others.values("supervision_id")
+    )
+    ids = list(items.values_list("pk", flat=True))
+    SupervisionStep.objects.filter(supervision_id__in=ids).delete()
+    Supervision.objects.filter(pk__in=ids).delete()
+    return len(ids)
 
 
 # The trial's users (seed_demo_users: one per role, passwords made up at set-up) belong to the

@@ -38,6 +38,10 @@ class FilledRow:
     source: str
     note: str
     reason: str
+    # The 滞后说明's cells as typed (能否按期完成 by its label); all empty in an older template.
+    lag_cause: str = ""
+    lag_measures: str = ""
+    lag_will_meet: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,9 @@ def _read_rows(sheet) -> list[FilledRow]:
                 source=_text(cell["source"]),
                 note=_text(cell["note"]),
                 reason=_text(cell["reason"]),
+                lag_cause=_text(cell["lag_cause"]),
+                lag_measures=_text(cell["lag_measures"]),
+                lag_will_meet=_text(cell["lag_will_meet"]),
             )
         )
     return rows

@@ -4,12 +4,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from indicators.domain import numbers
+from indicators.domain import numbers, warnings
 from indicators.models import Actual, ActualState, Indicator, Kind
 from indicators.services import actuals as actual_services
 from indicators.uploads.reading import Filled, FilledRow, _text
-from indicators.uploads.template import COLUMN_INDEX, COLUMNS, NO_VERSION, Template, TemplateRow
+from indicators.uploads.template import (
+    COLUMN_INDEX,
+    COLUMNS,
+    NO_VERSION,
+    Template,
+    TemplateRow,
+    will_meet_labels,
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +47,19 @@ FIELD_COLUMNS = {
     "source": "source",
     "note": "note",
     "reason": "reason",
+    "explanation": "lag_cause",
+    "lag_cause": "lag_cause",
+    "lag_measures": "lag_measures",
+    "lag_will_meet": "lag_will_meet",
 }
+
+
+class BadCell(ValueError):
+    """A cell that cannot be read; `key` names its column."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
 
 
 def save_rows(*, user, template: Template, filled: Filled, submit: bool) -> Outcome:
@@ -69,6 +89,9 @@ def _save_row(user, row: TemplateRow, filled_row: FilledRow, filled: Filled, sub
         return
     try:
         entry = _entry(row.indicator, filled_row, filled)
+    except BadCell as error:
+        fail(error.key, str(error))
+        return
     except ValueError as error:
         fail("value", str(error))
         return
@@ -95,8 +118,31 @@ def _entry(indicator: Indicator, filled_row: FilledRow, filled: Filled) -> actua
     else:
         value = parse_number(filled_row.value)
     return actual_services.Entry.of(
-        filled.period, value=value, stage=stage, source=filled_row.source, note=filled_row.note
+        filled.period,
+        value=value,
+        stage=stage,
+        source=filled_row.source,
+        note=filled_row.note,
+        explanation=_explanation(filled_row),
     )
+
+
+def _explanation(filled_row: FilledRow) -> warnings.Explanation | None:
+    """The row's 滞后说明; None when its three cells are empty (the stored one stays, so an
+    older template without them changes nothing). 能否按期完成 is read by its label (能 / 有风险
+    / 不能) or its code (yes / at_risk / no)."""
+    cause, measures, label = filled_row.lag_cause, filled_row.lag_measures, filled_row.lag_will_meet
+    if not (cause or measures or label):
+        return None
+    labels = will_meet_labels()
+    will_meet = labels.get(label, label)
+    if will_meet and will_meet not in warnings.WILL_MEET:
+        raise BadCell(
+            "lag_will_meet",
+            _("Lag explanation: write one of %(choices)s for whether the milestone will be met.")
+            % {"choices": "、".join(labels)},
+        )
+    return warnings.Explanation(cause, measures, will_meet)
 
 
 def parse_number(raw) -> Decimal:
@@ -118,7 +164,9 @@ def _apply(user, row: TemplateRow, filled_row: FilledRow, entry, filled: Filled,
     version = filled.versions.get(filled_row.code) or NO_VERSION
     if _same(actual, entry):
         if submit and actual.state in (ActualState.DRAFT, ActualState.RETURNED):
-            actual_services.actual_submit(user=user, actual=actual, version=version)
+            actual_services.actual_submit(
+                user=user, actual=actual, version=version, explanation=entry.explanation
+            )
             return True
         return False
     actual_services.actual_update(
@@ -139,4 +187,12 @@ def _same(actual: Actual, entry: actual_services.Entry) -> bool:
         (actual.value, stage) == (entry.value, entry.stage or None)
         and actual.source == entry.source.strip()
         and actual.note == entry.note.strip()
+        and _same_explanation(actual, entry.explanation)
     )
+
+
+def _same_explanation(actual: Actual, explanation: warnings.Explanation | None) -> bool:
+    if explanation is None:  # none given: the stored one stays
+        return True
+    given = (explanation.cause.strip(), explanation.measures.strip(), explanation.will_meet)
+    return given == (actual.lag_cause, actual.lag_measures, actual.lag_will_meet)

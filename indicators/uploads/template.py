@@ -19,7 +19,7 @@ from indicators import access
 from indicators.cells import put
 from indicators.domain import meanings, periods
 from indicators.domain.formatting import plain
-from indicators.models import Actual, ActualState, Department, Indicator, Kind, Plan
+from indicators.models import Actual, ActualState, Department, Indicator, Kind, Plan, WillMeet
 from indicators.selectors.plans import indicators_reported_by
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -208,6 +208,18 @@ def _source(row: TemplateRow) -> str:
     return ""
 
 
+def _will_meet(row: TemplateRow) -> str | None:
+    """The working copy's 能否按期完成, by the label the clerk picks (能 / 有风险 / 不能)."""
+    if row.actual is None or not row.actual.lag_will_meet:
+        return None
+    return str(WillMeet(row.actual.lag_will_meet).label)
+
+
+def will_meet_labels() -> dict[str, str]:
+    """能 / 有风险 / 不能 → yes / at_risk / no: what the 能否按期完成 cell may hold."""
+    return {str(label): code for code, label in WillMeet.choices}
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -229,6 +241,29 @@ COLUMNS = [
     Column("source", gettext_lazy("Data source"), 26, _source, input=True),
     Column("note", gettext_lazy("Note"), 30, lambda r: None, input=True),
     Column("reason", gettext_lazy("Reason for change"), 30, lambda r: None, input=True),
+    # The 滞后说明 (domain.md §11), prefilled with the working copy's: a value that turns the
+    # light yellow or red is submitted with it. Last, so that an older template still reads.
+    Column(
+        "lag_cause",
+        gettext_lazy("Cause of the lag"),
+        30,
+        lambda r: r.actual.lag_cause if r.actual else None,
+        input=True,
+    ),
+    Column(
+        "lag_measures",
+        gettext_lazy("Measures taken"),
+        30,
+        lambda r: r.actual.lag_measures if r.actual else None,
+        input=True,
+    ),
+    Column(
+        "lag_will_meet",
+        gettext_lazy("Will the milestone be met (will be met / at risk / will not be met)"),
+        16,
+        _will_meet,
+        input=True,
+    ),
 ]
 
 
@@ -250,6 +285,7 @@ def build_workbook(template: Template) -> bytes:
     sheet.title = _sheet_title(template)
     _write_rows(sheet, template.rows)
     _add_stage_lists(sheet, template.rows)
+    _add_will_meet_list(sheet, len(template.rows))
     _protect(sheet)
     _write_instructions(workbook.create_sheet(_("Instructions")), template)
     _write_identity(workbook.create_sheet(IDENTITY_SHEET), template, sheet.title)
@@ -301,6 +337,22 @@ def _add_stage_lists(sheet, rows: list[TemplateRow]) -> None:
         validation.add(f"{letter}{number}")
 
 
+def _add_will_meet_list(sheet, rows: int) -> None:
+    """A drop-down of 能 / 有风险 / 不能 in every row's 能否按期完成 cell."""
+    if not rows:
+        return
+    letter = sheet.cell(row=1, column=COLUMN_INDEX["lag_will_meet"] + 1).column_letter
+    validation = DataValidation(
+        type="list",
+        formula1='"{}"'.format(",".join(will_meet_labels())),
+        allow_blank=True,
+        showErrorMessage=True,
+        error=_("Choose one of: %(choices)s.") % {"choices": "/".join(will_meet_labels())},
+    )
+    sheet.add_data_validation(validation)
+    validation.add(f"{letter}2:{letter}{rows + 1}")
+
+
 def _protect(sheet) -> None:
     sheet.protection.sheet = True
     sheet.protection.password = SHEET_PASSWORD
@@ -319,7 +371,12 @@ def _write_instructions(sheet, template: Template) -> None:
         _("Fill in only the yellow cells; do not add, delete or move rows."),
         _("A row whose value is left empty is not reported."),
         _("Every value needs its data source."),
-        _("Changing an approved value needs a reason in the last column."),
+        _("Changing an approved value needs a reason in its column."),
+        _(
+            "A value that turns the indicator's warning light yellow or red is submitted with a "
+            "lag explanation: the cause, the measures taken and whether the milestone will "
+            "still be met."
+        ),
         _(
             "On upload every row is checked; if any row has a problem, nothing is saved and "
             "the problems are listed by row."

@@ -109,6 +109,7 @@ def _save(request, form: EntryForm, indicator, actual: Actual | None, period) ->
         stage=data.get("stage") or None,
         source=data["source"],
         note=data["note"],
+        explanation=form.explanation(),
     )
     submit = request.POST.get("action") == "submit"
     if actual is None:

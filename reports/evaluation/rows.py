@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from indicators.domain import periods, progress
+from indicators.domain import periods, progress, warnings
 from indicators.models import (
     Actual,
     ActualState,
@@ -50,6 +50,8 @@ class IndicatorRow:
     responsible: tuple[str, ...]
     sources: tuple[str, ...]  # where the period's value comes from
     period: periods.Period | None = None  # the indicator's own period shown (§10)
+    light: str = warnings.GREY  # the warning light (§11)
+    explanation: str = ""  # the 滞后说明 of the figure shown, in one line
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,8 @@ def indicator_row(row, targets, years, stored, query: Query) -> IndicatorRow:
         leads=tuple(row.leads),
         responsible=tuple(row.responsible),
         sources=period_sources(ind.kind, stored.get(ind.pk, []), row.period),
+        light=row.light,
+        explanation=wording.explanation_text(row.explanation),
     )
 
 

@@ -45,9 +45,11 @@ from indicators.domain import periods
 from indicators.domain import progress as p
 from indicators.domain.formatting import plain
 from indicators.domain.statuses import (
+    LIGHT_COLOURS,
     STATUS_COLOURS,
     STATUS_ORDER,
     flag_label,
+    light_label,
     status_label,
 )
 from reports.evaluation.rows import Evaluation, IndicatorRow, TaskRow, ValueRow
@@ -121,8 +123,9 @@ def on_colour(colour: str) -> Font:
     return Font(color="FFFFFF" if dark else "000000", bold=True)
 
 
-FILLS = {colour: fill(colour) for colour in STATUS_COLOURS.values()}
-FONTS = {colour: on_colour(colour) for colour in STATUS_COLOURS.values()}
+COLOURS = {*STATUS_COLOURS.values(), *LIGHT_COLOURS.values()}
+FILLS = {colour: fill(colour) for colour in COLOURS}
+FONTS = {colour: on_colour(colour) for colour in COLOURS}
 
 
 # --- Columns -----------------------------------------------------------------------------------
@@ -219,6 +222,16 @@ def indicator_columns(ev: Evaluation) -> list[Column]:
         Column(_("Data source"), 22, GENERAL, lambda r: listed(r.sources)),
         Column(_("Remarks"), 30, GENERAL, _remarks),
         Column(_("Attribute"), 9, GENERAL, lambda r: _("binding") if r.binding else _("expected")),
+        # Added after the plan's and the evaluation's columns, so tools that read those by
+        # position still find them where they were.
+        Column(
+            _("Warning"),
+            8,
+            GENERAL,
+            lambda r: light_label(r.light),
+            colour=lambda r: LIGHT_COLOURS[r.light],
+        ),
+        Column(_("Lag explanation"), 40, GENERAL, lambda r: r.explanation or None),
     ]
 
 

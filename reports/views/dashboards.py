@@ -7,7 +7,9 @@ these pages agree with the progress API for the same period. Any role may read t
 Queries per page, whatever the plan's size (the budgets are tested in tests/test_overview.py
 and tests/test_department_pages.py): session, user and role (2–3), the plan (1), the default
 period when none is asked for (1), the progress rows (5), and per page: the departments of the
-plan (1), completeness (3), a department's missing values (2); plus the navigation (2).
+plan (1), completeness (3), a department's missing values (2), the plan's open 督办 items for
+the departments' ranking (1), the overview's 督办 counts (1), a department's 督办 items (1);
+plus the navigation (2).
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +20,8 @@ from indicators.access import role_required
 from indicators.domain import periods, progress
 from indicators.models import Plan
 from indicators.selectors import progress as progress_selectors
-from reports import charts, forms, presenters, selectors, wording
+from indicators.selectors import supervision as supervision_selectors
+from reports import charts, forms, presenters, ranking, selectors, wording
 from reports.views.export import EXPORT_ROLES
 
 
@@ -50,6 +53,7 @@ def _standing(rows: list[progress_selectors.ProgressRow]) -> dict:
     return {
         "summary": wording.status_sentence(counts),
         "counts": presenters.counts_shown(counts),
+        "lights": progress_selectors.light_counts(rows),
         "status_figure": charts.status_counts_figure(counts),
     }
 
@@ -83,10 +87,12 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         "time_share": wording.percent_shown(share),
         "dimensions": presenters.by_dimension(items),
         "attention": presenters.attention(items),
+        "warned": presenters.warned(items),
         "overdue": selectors.overdue_by_department(tallies),
         # the annual evaluation's written summary, the same text as the workbook's 评估摘要
         "evaluation_summary": wording.evaluation_summary(rows, plan, period.year, period.quarter),
         "can_export": access.user_role(request.user) in EXPORT_ROLES,
+        "supervision_counts": supervision_selectors.plan_counts(plan=plan, on=periods.today()),
     }
     return _render(request, "reports/overview.html", plan, period, context)
 
@@ -111,9 +117,15 @@ def departments(request: HttpRequest, slug: str) -> HttpResponse:
     plan = access.plan_for(request.user, slug)
     period = _period(request, plan)
     rows = _rows(plan, period)
-    tallies = selectors.completeness(plan=plan, year=period.year, today=periods.today())
+    today = periods.today()
+    tallies = selectors.completeness(plan=plan, year=period.year, today=today)
     overdue = selectors.overdue_by_department(tallies)
     table = presenters.departments_table(rows, selectors.plan_departments(plan), overdue)
+    items = supervision_selectors.supervisions(plans=[plan], open_only=True)
+    ranking.add_ranking(table["rows"], rows, tallies, items, today)
+    key, reverse = ranking.chosen_sort(request.GET.get("sort"))
+    table["rows"] = ranking.ranked(table["rows"], key, reverse)
+    table["sorts"] = ranking.sort_links(key, reverse)
     return _render(request, "reports/departments.html", plan, period, table)
 
 
@@ -135,6 +147,9 @@ def department(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "tallies": selectors.department_tallies(tallies, chosen),
         "missing": selectors.department_missing(
             plan=plan, department=chosen, year=period.year, today=today
+        ),
+        "supervisions": supervision_selectors.department_supervisions(
+            plan=plan, department=chosen, on=today
         ),
     }
     return _render(request, "reports/department.html", plan, period, context)

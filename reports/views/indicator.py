@@ -8,10 +8,10 @@ page agrees with the progress API for the same period and costs the same whateve
 size. Queries (at most 20 in all, tested in tests/test_indicator_page.py): session, user and
 role (3), the plan (1), the default period when none is asked for (1), the indicator with its
 stages, targets and departments (4), its figures (1), its tasks (1), the values the user may
-see (2–3), and the navigation bar (2); for an indicator with an `assigned` or `qualitative`
-target, the values assigned from above or the judgements recorded (1 each) and, for a regional
-reviewer or administrator, their regions (1) to offer the forms that record them
-(`indicators.views.targets`).
+see (2–3), its supervision items (1), and the navigation bar (2); for an indicator with an
+`assigned` or `qualitative` target, the values assigned from above or the judgements recorded
+(1 each) and, for a regional reviewer or administrator, their regions (1) to offer the forms
+that record them (`indicators.views.targets`) and the link that opens a supervision item.
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +20,7 @@ from django.shortcuts import render
 from indicators import access
 from indicators.access import role_required
 from indicators.domain import periods
+from indicators.selectors import supervision as supervision_selectors
 from reports import forms, presenters
 from reports import selectors as dashboard
 
@@ -46,6 +47,10 @@ def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse
         "page": page,
         "indicator": page.indicator,
         "card": page.card,
+        "supervisions": supervision_selectors.indicator_supervisions(
+            indicator=page.indicator, on=periods.today()
+        ),
+        "may_supervise": access.reviews(request.user, plan),
     }
     # A refused parameter still shows the page, for the default period, with the message.
     status = 400 if period.errors else 200

@@ -29,6 +29,10 @@ class Command(BaseCommand):
             _("%(plan)s: demo values removed: %(count)d.")
             % {"plan": plan.slug, "count": report.removed}
         )
+        if report.supervisions:
+            self.stdout.write(
+                _("Demo supervision items removed: %(count)d.") % {"count": report.supervisions}
+            )
         if report.kept:
             self.stdout.write(
                 _(

@@ -33,6 +33,10 @@ class Command(BaseCommand):
             )
             % {"plan": plan.slug, "entered": report.entered, "present": report.present}
         )
+        if report.supervised:
+            self.stdout.write(
+                _("Demo supervision items opened: %(count)d.") % {"count": report.supervised}
+            )
         if report.not_ended:
             self.stdout.write(
                 _("Demo values skipped because their period has not ended yet: %(count)d.")
