@@ -1,4 +1,5 @@
-"""Attachments of reported values: which files are accepted, and the names they are stored under.
+"""Attachments of reported values and supervision steps: which files are accepted, the names
+they are stored under, and their download.
 
 An attachment is evidence (a scan, a photo, a PDF report), downloaded later by reviewers and
 leaders: so only PDFs and images are accepted, and only when the name's extension and the
@@ -15,6 +16,7 @@ downloaded as 附件.pdf, 附件.png….
 import uuid
 from pathlib import PurePath
 
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -90,3 +92,18 @@ def display_name(file) -> str:
     if not file:
         return ""
     return _("Attachment") + extension(file.name)
+
+
+def download(file) -> FileResponse:
+    """A stored attachment as its download (404 when there is none or its file is gone):
+    always a download, never shown in the browser's page, and never sniffed as HTML."""
+    if not file:
+        raise Http404
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, filename=display_name(file))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

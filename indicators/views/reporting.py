@@ -183,14 +183,4 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
         file = access.shown_to(request.user, actual).attachment
     else:
         raise Http404
-    if not file:
-        raise Http404
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    # Always a download, never shown in the browser's page, and never sniffed as HTML.
-    response = FileResponse(handle, as_attachment=True, filename=attachments.display_name(file))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachments.download(file)

@@ -161,17 +161,8 @@ def supervision_attachment(request: HttpRequest, slug: str, pk: int, step: int) 
     """A step's attachment, to whoever may see the item (404 for anyone else); always a
     download, as a value's attachment is."""
     plan = access.plan_for(request.user, slug)
-    file = supervision_selectors.step_get(plan=plan, pk=pk, step_pk=step).attachment
-    if not file:
-        raise Http404
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=attachments.display_name(file))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    taken = supervision_selectors.step_get(plan=plan, pk=pk, step_pk=step)
+    return attachments.download(taken.attachment)
 
 
 # --- opening one ---------------------------------------------------------------------------
