@@ -17,6 +17,7 @@ history. Exit status 1 on any error or lost write.
 """
 
 import argparse
+import http.cookiejar
 import json
 import os
 import random
@@ -29,6 +30,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections import defaultdict
 from pathlib import Path
@@ -36,6 +38,7 @@ from pathlib import Path
 from harness import ROOT, add_database_options, bench_database, environment_lines, percentiles
 
 PLAN = "luhe-garment"
+LEADER_PASSWORD = secrets.token_urlsafe(16)
 # The random figures may turn a light yellow or red, which needs a 滞后说明 (domain.md §11).
 EXPLANATION = {"cause": "压力测试：随机数值", "measures": "无", "will_meet": "at_risk"}
 CLERKS = {
@@ -81,7 +84,8 @@ def prepare() -> dict[str, str]:
     tokens = {}
     for name, (role, dept) in users.items():
         department = Department.objects.get(region__code="441523", name=dept) if dept else None
-        user = user_set_role(username=name, role=role, department=department, password=None)
+        password = LEADER_PASSWORD if name == "load_leader" else None  # pages need a login
+        user = user_set_role(username=name, role=role, department=department, password=password)
         tokens[name] = Token.objects.get_or_create(user=user)[0].key
     return tokens
 
@@ -161,6 +165,37 @@ def start_server(args, port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start: " + log_path.read_text()[-2000:])
 
 
+class _Refuse(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # urllib then raises HTTPError with the 3xx status
+
+
+NO_REDIRECTS = urllib.request.build_opener(_Refuse)
+SESSION_COOKIE = "sessionid="
+
+
+def log_in(base: str, username: str, password: str) -> str:
+    """Log in through the login page as a browser does; the session cookie ("sessionid=…")."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _Refuse)
+    opener.open(base + "/accounts/login/", timeout=30).read()
+    csrf = next(c.value for c in jar if c.name == "csrftoken")
+    form = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": csrf}
+    ).encode()
+    request = urllib.request.Request(base + "/accounts/login/", data=form)
+    request.add_header("Referer", base + "/accounts/login/")
+    try:
+        opener.open(request, timeout=30)
+    except urllib.error.HTTPError as exc:  # 302 to the plan: logged in
+        if exc.code != 302:
+            raise
+    session = next((c.value for c in jar if c.name == "sessionid"), None)
+    if session is None:
+        raise SystemExit(f"{username} could not log in")
+    return SESSION_COOKIE + session
+
+
 class Driver:
     """Threads that call the server until the deadline, recording every answer."""
 
@@ -173,14 +208,20 @@ class Driver:
         self.lock = threading.Lock()
 
     def call(self, route: str, token: str, path: str, body: dict | None = None, method=None):
+        """One request: `token` is an API token, or a page's session cookie ("sessionid=…").
+        A redirect is not followed: it counts as an error (a page that sends its reader to the
+        login page has not been read)."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.base + path, data=data, method=method)
-        request.add_header("Authorization", f"Token {token}")
+        if token.startswith(SESSION_COOKIE):
+            request.add_header("Cookie", token)
+        else:
+            request.add_header("Authorization", f"Token {token}")
         if data is not None:
             request.add_header("Content-Type", "application/json")
         start = time.perf_counter()
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with NO_REDIRECTS.open(request, timeout=30) as response:
                 payload = response.read()
                 status = response.status
         except urllib.error.HTTPError as exc:
@@ -195,15 +236,16 @@ class Driver:
                 self.first_error.setdefault(route, f"{status} {payload[:200]!r}")
         return status, payload
 
-    def reader(self, token: str, codes: list[str]) -> None:
+    def reader(self, token: str, session: str, codes: list[str]) -> None:
+        """A leader: pages with their login session, the progress API with their token."""
         while time.perf_counter() < self.deadline:
             choice = random.random()
             if choice < 0.4:
-                self.call("overview", token, f"/plans/{PLAN}/?year=2026&quarter=3")
+                self.call("overview", session, f"/plans/{PLAN}/?year=2026&quarter=3")
             elif choice < 0.8:
                 code = random.choice(codes)
                 self.call(
-                    "indicator", token, f"/plans/{PLAN}/indicators/{code}/?year=2026&quarter=3"
+                    "indicator", session, f"/plans/{PLAN}/indicators/{code}/?year=2026&quarter=3"
                 )
             else:
                 self.call(
@@ -283,9 +325,11 @@ def main(argv=None) -> int:
         port = free_port()
         server = start_server(args, port)
         try:
-            driver = Driver(f"http://127.0.0.1:{port}", time.perf_counter() + args.seconds)
+            base = f"http://127.0.0.1:{port}"
+            session = log_in(base, "load_leader", LEADER_PASSWORD)
+            driver = Driver(base, time.perf_counter() + args.seconds)
             threads = [
-                threading.Thread(target=driver.reader, args=(tokens["load_leader"], codes))
+                threading.Thread(target=driver.reader, args=(tokens["load_leader"], session, codes))
                 for _ in range(args.readers)
             ]
             clerks = list(CLERKS)
