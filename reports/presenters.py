@@ -26,14 +26,13 @@ from indicators.models import (
 )
 from indicators.selectors import progress as progress_selectors
 from indicators.selectors import targets as target_selectors
-from indicators.selectors.progress import ProgressRow
+from indicators.selectors.progress import ProgressRow, indicator_figures
 from reports import charts
 from reports.selectors import (
     IndicatorValueRow,
     Overdue,
     chart_indicator_data,
     indicator_departments,
-    indicator_figures,
     indicator_get,
     indicator_spec,
     indicator_tasks,

@@ -220,15 +220,6 @@ def indicator_spec(indicator: Indicator, baseline_year: int) -> progress.Indicat
     return progress_selectors.indicator_spec(indicator, baseline_year, targets, stages)
 
 
-def indicator_figures(indicator: Indicator, include_pending: bool = False) -> list[Figure]:
-    """Every period's figure that counts for the indicator, every year (one query): the
-    figure in force, or with `include_pending` a submitted one in its place, marked
-    provisional; the rule is `progress_selectors.counted_figure`, the engine's own."""
-    rows = Actual.objects.filter(indicator=indicator).values_list(*progress_selectors.ENTRY_FIELDS)
-    figures = (progress_selectors.counted_figure(row, include_pending) for row in rows)
-    return [figure for figure in figures if figure is not None]
-
-
 def indicator_departments(indicator: Indicator) -> dict[str, list[Department]]:
     """The departments of a prefetched indicator per role (lead, responsible), in the order
     the plan names them; no query."""
@@ -317,6 +308,6 @@ def recorded_for(
     return progress_selectors.Recorded(
         assigned={a.year: a.value for a in assignments},
         judgements={j.year: j.met for j in judgements},
-        reference=None if reference is None else indicator_figures(reference),
+        reference=None if reference is None else progress_selectors.indicator_figures(reference),
         reference_kind=None if reference is None else reference.kind,
     )

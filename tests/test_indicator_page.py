@@ -121,7 +121,7 @@ def test_every_indicator_evaluates_as_in_progress_rows(plan, values, include_pen
         for row in rows:
             indicator = indicators[row.indicator.code]
             spec = dashboard.indicator_spec(indicator, plan.baseline_year)
-            figures = dashboard.indicator_figures(indicator, include_pending)
+            figures = progress_selectors.indicator_figures(indicator, include_pending)
             result, stage, _shown = progress_selectors.evaluate_period(
                 spec,
                 figures,

@@ -4,7 +4,7 @@ and rules as the dashboards (`progress.evaluate_period`, `warnings.light`), read
 indicator only, so that a submission or an approval does not evaluate the whole plan."""
 
 from indicators.domain import periods, warnings
-from indicators.models import Actual, Assignment, Form, Indicator, Judgement, Stage, Target
+from indicators.models import Assignment, Form, Indicator, Judgement, Stage, Target
 from indicators.selectors import progress as progress_selectors
 
 
@@ -35,20 +35,11 @@ def indicator_status(indicator: Indicator, period: periods.Period, *, include_pe
     baseline_year = indicator.plan.baseline_year
     spec = progress_selectors.indicator_spec(indicator, baseline_year, targets, stages)
     recorded = _recorded(indicator, targets, include_pending)
-    figures = _figures(indicator.pk, include_pending)
+    figures = progress_selectors.indicator_figures(indicator, include_pending)
     result, _stage, _shown = progress_selectors.evaluate_period(
         spec, figures, period, indicator.frequency, recorded
     )
     return result.status
-
-
-def _figures(indicator_id: int, include_pending: bool) -> list[periods.Figure]:
-    """Every figure of the indicator that counts (the engine's own rule, `counted_figure`)."""
-    rows = Actual.objects.filter(indicator_id=indicator_id).values_list(
-        *progress_selectors.ENTRY_FIELDS
-    )
-    figures = (progress_selectors.counted_figure(row, include_pending) for row in rows)
-    return [figure for figure in figures if figure is not None]
 
 
 def _recorded(
@@ -67,6 +58,6 @@ def _recorded(
     return progress_selectors.Recorded(
         assigned,
         judgements,
-        reference=_figures(reference_id, include_pending),
+        reference=progress_selectors.indicator_figures(reference_id, include_pending),
         reference_kind=Indicator.objects.values_list("kind", flat=True).get(pk=reference_id),
     )

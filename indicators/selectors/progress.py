@@ -142,6 +142,15 @@ def shown_explanation(kind: str, figures, period: periods.Period) -> warnings.Ex
     return latest.explanation if latest else None
 
 
+def indicator_figures(indicator, include_pending: bool = False) -> list[periods.Figure]:
+    """Every period's figure that counts for one indicator (a model or its id), every year
+    (one query): the figure in force, or with `include_pending` a submitted one in its place,
+    marked provisional (`counted_figure`, the engine's own rule)."""
+    rows = Actual.objects.filter(indicator=indicator).values_list(*ENTRY_FIELDS)
+    figures = (counted_figure(row, include_pending) for row in rows)
+    return [figure for figure in figures if figure is not None]
+
+
 # A target as the engine needs it, read in one query for a whole plan.
 TARGET_FIELDS = (
     "indicator_id", "year", "value", "stage__label", "form", "lower", "upper", "strict",
