@@ -15,9 +15,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * (os.cpu_count() or 1)
 # The evaluation workbook of a large plan takes a few seconds; 60 s leaves room on a slow disk.
 timeout = 60
 graceful_timeout = 30
-# Recycle workers now and then, so that a slow leak never grows without bound.
-max_requests = 1000
-max_requests_jitter = 100
+# Recycle workers now and then, so that a slow leak never grows without bound. Not too often: a
+# new worker spends about a second of CPU loading the application and warming up, which at 1,000
+# requests cost a sixth of a core under load (docs/benchmarks.md).
+max_requests = 10000
+max_requests_jitter = 1000
 
 # systemd supervises and reloads (HUP); gunicorn's control socket would sit in $HOME, shared by
 # two instances of one user and unwritable under the unit's ProtectSystem=strict.

@@ -72,13 +72,13 @@ def https_origins(hosts: list[str]) -> list[str]:
 
 
 def cache_from_env() -> dict:
-    """CACHE_URL: redis://host:port/db (Django's own RedisCache) or, unset, a per-process
-    local-memory cache (enough for one worker on a laptop and for the tests)."""
+    """CACHE_URL: redis://host:port/db (Django's RedisCache, `lucounty.redis_cache`) or, unset,
+    a per-process local-memory cache (enough for one worker on a laptop and for the tests)."""
     url = os.environ.get("CACHE_URL", "").strip()
     if not url or url.startswith("locmem://"):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "lucounty.redis_cache.RedisCache", "LOCATION": url}
     raise ImproperlyConfigured(f"CACHE_URL must be redis://host:port/db or empty, not {url!r}")
 
 
@@ -177,6 +177,16 @@ def database_from_env() -> dict:
             "transaction_mode": "IMMEDIATE",
         }
         config["CONN_MAX_AGE"] = 0
+    else:
+        # PostgreSQL plans a query of many joins for longer than it runs it: bind parameters on
+        # the server, and let psycopg prepare a statement a connection has run twice (planned
+        # once per connection, which lives CONN_MAX_AGE). DATABASE_PREPARE_THRESHOLD=0 turns
+        # preparing off, as a transaction-pooling PgBouncer in front of the server needs.
+        threshold = env_int("DATABASE_PREPARE_THRESHOLD", 2)
+        config["OPTIONS"] = {
+            "server_side_binding": True,
+            "prepare_threshold": threshold if threshold > 0 else None,
+        }
     return config
 
 
@@ -355,6 +365,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # A login lasts a working day (SESSION_HOURS) and ends when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# With a shared cache, a session is read from it and written through to the database (one query
+# less per page). Without one the database alone holds sessions: a per-process cache would keep
+# a session alive in the other workers after logging out.
+if os.environ.get("CACHE_URL", "").strip():
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 
 def env_rate(name: str, default: str) -> str:

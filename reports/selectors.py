@@ -115,7 +115,7 @@ def completeness(*, plan: Plan, year: int, today: date) -> list:
     return cache.cached(
         f"completeness:{plan.pk}:{year}:{today.isoformat()}",
         lambda: review_selectors.completeness(plan=plan, year=year, today=today),
-        aspect=cache.FIRST_SUBMITTED,
+        aspects=(cache.FIRST_SUBMITTED,),
     )
 
 
@@ -194,6 +194,36 @@ def department_missing(
         )
         for period, indicator in owed
     ]
+
+
+@dataclass(frozen=True)
+class IndicatorKey:
+    """What keys an indicator's cached page: its id and the ids of the indicators its targets
+    refer to (§9.5: their figures judge it), and its name for the page's title."""
+
+    pk: int
+    name: str
+    references: tuple[int, ...]
+
+    @property
+    def indicators(self) -> tuple[int, ...]:
+        return (self.pk, *self.references)
+
+
+def indicator_key(*, plan: Plan, code: str) -> IndicatorKey | None:
+    """The key of the plan's indicator with this code (1 query, none while cached); None for
+    an unknown code."""
+
+    def find() -> IndicatorKey | None:
+        rows = list(
+            Indicator.objects.filter(plan=plan, code=code).values_list(
+                "pk", "name", "targets__reference_id"
+            )
+        )
+        references = sorted({reference for _pk, _name, reference in rows if reference})
+        return IndicatorKey(rows[0][0], rows[0][1], tuple(references)) if rows else None
+
+    return cache.cached(f"indicator-key:{plan.pk}:{code}", find, aspects=(cache.PLANS,))
 
 
 def indicator_get(*, plan: Plan, code: str) -> Indicator:

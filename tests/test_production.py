@@ -33,7 +33,7 @@ SETTINGS_VARIABLES = {
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "HTTPS", "HSTS_PRELOAD", "CSRF_TRUSTED_ORIGINS",
     "CACHE_URL", "LOG_LEVEL", "ADMINS", "SERVER_EMAIL", "EMAIL_HOST", "EMAIL_PORT",
     "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "MEDIA_ROOT", "STATIC_ROOT",
-    "HOST", "PORT", "WEB_CONCURRENCY",
+    "HOST", "PORT", "WEB_CONCURRENCY", "DATABASE_PREPARE_THRESHOLD",
 }  # fmt: skip
 
 
@@ -201,7 +201,12 @@ def test_mail_admins_and_media_come_from_the_environment(tmp_path):
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("HTTPS", "maybe"), ("LOG_LEVEL", "LOUD"), ("CACHE_URL", "memcached://x"), ("ADMINS", "wang")],
+    [
+        ("HTTPS", "maybe"),
+        ("LOG_LEVEL", "LOUD"),
+        ("CACHE_URL", "memcached://x"),
+        ("ADMINS", "wang"),
+    ],
 )
 def test_a_malformed_value_stops_the_start(variable, value):
     result = run(
@@ -221,7 +226,7 @@ def test_the_cache_is_local_memory_unless_cache_url_says_redis(monkeypatch):
     }
     monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/1")
     assert project_settings.cache_from_env() == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "lucounty.redis_cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/1",
     }
     monkeypatch.setenv("CACHE_URL", "memcached://127.0.0.1")
@@ -238,16 +243,40 @@ def redis_answers() -> bool:
 
 
 @pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
-def test_the_redis_cache_keeps_a_value(monkeypatch):
-    from django.core.cache.backends.redis import RedisCache
+def test_the_redis_cache_keeps_a_value_through_one_client(monkeypatch):
+    from lucounty.redis_cache import RedisCache
 
     monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/15")
     config = project_settings.cache_from_env()
     cache = RedisCache(config["LOCATION"], {"KEY_PREFIX": f"test-{secrets.token_hex(4)}"})
     cache.set("plan", {"slug": PLAN_SLUG}, timeout=30)
     assert cache.get("plan") == {"slug": PLAN_SLUG}
+    assert cache.get_many(["plan", "none"]) == {"plan": {"slug": PLAN_SLUG}}
     cache.delete("plan")
     assert cache.get("plan") is None
+    # Django's client makes a redis.Redis per call; ours keeps one per connection pool.
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+
+
+def test_sessions_are_read_from_a_shared_cache_only():
+    """With Redis a session is read from the cache and written through to the database; with a
+    per-process cache a logged-out session would stay alive in the other workers."""
+    local = settings_in(server_env(), "SESSION_ENGINE")
+    assert local["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    shared = settings_in(server_env(CACHE_URL="redis://127.0.0.1:6379/15"), "SESSION_ENGINE")
+    assert shared["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+
+
+def test_postgresql_binds_on_the_server_and_prepares_repeated_statements():
+    url = "postgres://lucounty@db.example.org:5432/lucounty"
+    values = settings_in(server_env(DATABASE_URL=url), "DATABASES")
+    options = values["DATABASES"]["default"]["OPTIONS"]
+    assert options == {"server_side_binding": True, "prepare_threshold": 2}
+    off = settings_in(server_env(DATABASE_URL=url, DATABASE_PREPARE_THRESHOLD="0"), "DATABASES")
+    assert off["DATABASES"]["default"]["OPTIONS"]["prepare_threshold"] is None
+    bad = server_env(DATABASE_URL=url, DATABASE_PREPARE_THRESHOLD="often")
+    result = run([sys.executable, "manage.py", "check"], bad, timeout=60)
+    assert result.returncode != 0 and "DATABASE_PREPARE_THRESHOLD" in result.stderr
 
 
 # --- logs --------------------------------------------------------------------------------------

@@ -340,6 +340,12 @@ def _reference_value(recorded: Recorded, period: periods.Period) -> Decimal | No
     return periods.derive(recorded.reference_kind, recorded.reference, period).value
 
 
+def rows_aspect(include_pending: bool) -> str:
+    """The data version progress rows depend on: figures in force, or all figures when
+    submitted ones count as provisional (`indicators.cache`)."""
+    return cache.ANY if include_pending else cache.IN_FORCE
+
+
 def progress_rows(
     *,
     plan: Plan,
@@ -356,7 +362,7 @@ def progress_rows(
     return cache.cached(
         key,
         lambda: plan_progress(plan=plan, period=period, include_pending=include_pending),
-        aspect=cache.ANY if include_pending else cache.IN_FORCE,
+        aspects=(rows_aspect(include_pending),),
     )
 
 

@@ -15,13 +15,13 @@ plus the navigation (2).
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from indicators import access
+from indicators import access, cache
 from indicators.access import role_required
 from indicators.domain import periods, progress
 from indicators.models import Plan
 from indicators.selectors import progress as progress_selectors
 from indicators.selectors import supervision as supervision_selectors
-from reports import charts, forms, presenters, ranking, selectors, wording
+from reports import cached_pages, charts, forms, presenters, ranking, selectors, wording
 from reports.views.export import EXPORT_ROLES
 
 
@@ -58,30 +58,52 @@ def _standing(rows: list[progress_selectors.ProgressRow]) -> dict:
     }
 
 
-def _render(request, template: str, plan: Plan, period: forms.Period, context: dict):
-    """Render a dashboard with its period selector; 400 when a parameter was refused (the page
-    still shows, for the default period, with the message)."""
-    context = {
+def _page(plan: Plan, period: forms.Period, context: dict) -> dict:
+    """A dashboard's context with its period selector."""
+    return {
         "plan": plan,
         "period": period,
         "period_years": selectors.plan_years(plan),
         "quarter_choices": forms.quarter_choices(),
         **context,
     }
-    return render(request, template, context, status=400 if period.errors else 200)
+
+
+def _render(request, template: str, plan: Plan, period: forms.Period, context: dict):
+    """Render a dashboard with its period selector; 400 when a parameter was refused (the page
+    still shows, for the default period, with the message)."""
+    status = 400 if period.errors else 200
+    return render(request, template, _page(plan, period, context), status=status)
 
 
 @role_required()
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     plan = access.plan_for(request.user, slug)
     period = _period(request, plan)
+    body = cached_pages.body(
+        request,
+        "reports/_overview_body.html",
+        key=f"{plan.pk}:{period.query}",
+        aspects=(
+            progress_selectors.rows_aspect(period.include_pending),
+            cache.FIRST_SUBMITTED,  # completeness
+            cache.SUPERVISION,
+            cache.PLANS,
+        ),
+        context=lambda: _page(plan, period, _overview(request, plan, period)),
+        shared=not period.errors,
+    )
+    return _render(request, "reports/overview.html", plan, period, {"body": body})
+
+
+def _overview(request: HttpRequest, plan: Plan, period: forms.Period) -> dict:
     rows = _rows(plan, period)
     items = presenters.cards(rows, _links(plan, period))
     tallies = selectors.completeness(plan=plan, year=period.year, today=periods.today())
     milestone, share = progress.schedule_position(
         plan.baseline_year, plan.milestone_years, periods.Period.of(period.year, period.quarter)
     )
-    context = {
+    return {
         **_standing(rows),
         "time_progress": wording.time_sentence(milestone, share),
         "time_share": wording.percent_shown(share),
@@ -94,7 +116,6 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         "can_export": access.user_role(request.user) in EXPORT_ROLES,
         "supervision_counts": supervision_selectors.plan_counts(plan=plan, on=periods.today()),
     }
-    return _render(request, "reports/overview.html", plan, period, context)
 
 
 @role_required()

@@ -17,11 +17,11 @@ that record them (`indicators.views.targets`) and the link that opens a supervis
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from indicators import access
+from indicators import access, cache
 from indicators.access import role_required
 from indicators.domain import periods
 from indicators.selectors import supervision as supervision_selectors
-from reports import forms, presenters
+from reports import cached_pages, forms, presenters
 from reports import selectors as dashboard
 
 
@@ -31,6 +31,28 @@ def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse
     period = forms.period_from_params(
         request.GET, plan, lambda: dashboard.default_period(plan, periods.today())
     )
+    # Its page changes with its own figures and items, those of the indicators its targets
+    # refer to, and the plan; approving another indicator's figure leaves it cached.
+    key = None
+    if cached_pages.cached_for(request):
+        key = dashboard.indicator_key(plan=plan, code=code)
+    computed = {}
+    body = cached_pages.body(
+        request,
+        "reports/_indicator_body.html",
+        key=f"{plan.pk}:{code}:{period.query}",
+        aspects=(cache.PLANS, *key.indicators) if key else (),
+        context=lambda: computed.setdefault("context", _context(request, plan, code, period)),
+        shared=key is not None and not period.errors,
+    )
+    title = key.name if key else computed["context"]["indicator"].name
+    context = {"plan": plan, "period": period, "title": title, "body": body}
+    # A refused parameter still shows the page, for the default period, with the message.
+    status = 400 if period.errors else 200
+    return render(request, "reports/indicator.html", context, status=status)
+
+
+def _context(request: HttpRequest, plan, code: str, period: forms.Period) -> dict:
     page = presenters.indicator_page(
         plan=plan,
         code=code,
@@ -39,7 +61,7 @@ def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse
         quarter=period.quarter,
         include_pending=period.include_pending,
     )
-    context = {
+    return {
         "plan": plan,
         "period": period,
         "period_years": dashboard.plan_years(plan),
@@ -52,6 +74,3 @@ def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse
         ),
         "may_supervise": access.reviews(request.user, plan),
     }
-    # A refused parameter still shows the page, for the default period, with the message.
-    status = 400 if period.errors else 200
-    return render(request, "reports/indicator.html", context, status=status)
