@@ -37,10 +37,9 @@ def _forget_cached_reads_on_writes() -> None:
     for signal in (post_save, post_delete):
         for model in written:
             signal.connect(cache.data_changed, sender=model, dispatch_uid=f"cache-{model.__name__}")
-        for model in (models.Supervision, models.SupervisionStep):
-            signal.connect(
-                cache.supervision_changed, sender=model, dispatch_uid=f"cache-{model.__name__}"
-            )
+        signal.connect(
+            cache.supervision_changed, sender=models.Supervision, dispatch_uid="cache-Supervision"
+        )
     post_save.connect(cache.value_saved, sender=models.Actual, dispatch_uid="cache-Actual-saved")
     post_delete.connect(
         cache.value_deleted, sender=models.Actual, dispatch_uid="cache-Actual-deleted"

@@ -8,7 +8,7 @@ change the read replaces. There is one version per aspect of the values a read d
   again;
 - who submitted what when (`FIRST_SUBMITTED`): completeness reads it;
 - all figures (`ANY`): every change of a value; rows showing submitted figures as provisional;
-- 督办 items and their steps (`SUPERVISION`);
+- 督办 items (`SUPERVISION`);
 - the plans themselves (`PLANS`): their indicators, targets, departments, tasks and the rest.
 A change of a target, indicator, plan or anything else progress reads replaces every version.
 A read after such a write computes afresh, and each later read costs nothing. These versions
@@ -95,10 +95,10 @@ def value_deleted(instance, **_kwargs) -> None:
 
 
 def supervision_changed(instance, **_kwargs) -> None:
-    """Signal receiver for a 督办 item or step written: the items' version, and the
-    indicator's the item is about (an item on a task has none)."""
-    item = getattr(instance, "supervision", instance)
-    _changed((SUPERVISION, item.indicator_id) if item.indicator_id else (SUPERVISION,))
+    """Signal receiver for a 督办 item written (each step saves its item's new state): the
+    items' version, and that of the indicator the item is about (an item on a task has none)."""
+    indicator_id = instance.indicator_id
+    _changed((SUPERVISION, indicator_id) if indicator_id else (SUPERVISION,))
 
 
 def user_saved(update_fields=None, **_kwargs) -> None:

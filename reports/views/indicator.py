@@ -12,6 +12,10 @@ see (2–3), its supervision items (1), and the navigation bar (2); for an indic
 `assigned` or `qualitative` target, the values assigned from above or the judgements recorded
 (1 each) and, for a regional reviewer or administrator, their regions (1) to offer the forms
 that record them (`indicators.views.targets`) and the link that opens a supervision item.
+
+For leaders and analysts the page's content comes from the cache while the indicator's figures
+and 督办 items and the plan are unchanged (`reports.cached_pages`): 6 queries then (session,
+user, role (2), the plan, the navigation).
 """
 
 from django.http import HttpRequest, HttpResponse
