@@ -12,6 +12,7 @@ import copy
 from dataclasses import dataclass
 from functools import wraps
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -25,7 +26,6 @@ from indicators.models import (
     Department,
     Indicator,
     Plan,
-    Profile,
     Region,
     Role,
 )
@@ -55,20 +55,27 @@ NOBODY = Actor(None, None, None)
 
 
 def actor(user) -> Actor:
-    """The user's role, scope and department (two queries, then cached on the user object)."""
+    """The user's role, scope and department (one query, then cached on the user object)."""
     if not getattr(user, "is_authenticated", False):
         return NOBODY
     cached = getattr(user, "_lucounty_actor", None)
     if cached is None:
-        names = {group.name for group in user.groups.all()}
+        # One row per group (one row without any), each with the profile's fields, if any.
+        rows = list(
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .values_list(
+                "groups__name", "profile__id", "profile__region_id", "profile__department_id"
+            )
+        )
+        names = {name for name, *_profile in rows}
         role = next((role for role in Role.values if role in names), None)
-        profile = Profile.objects.filter(user=user).values("region_id", "department_id").first()
+        profile = next(((region, dept) for _n, pk, region, dept in rows if pk is not None), None)
         if profile is None and not user.is_superuser:
             # No profile, no scope: a user made outside add_user sees nothing until given one,
             # rather than the whole platform.
-            role, profile = None, {}
-        profile = profile or {"region_id": None, "department_id": None}
-        cached = Actor(role, profile["region_id"], profile["department_id"])
+            role = None
+        cached = Actor(role, *(profile or (None, None)))
         user._lucounty_actor = cached
     return cached
 

@@ -1,6 +1,6 @@
 """The body of a dashboard page, rendered once per data version for the readers who all see the
-same page: leaders and analysts read figures in force only, and nothing on a dashboard depends
-on which of them reads it beyond their role (an analyst's export links). Clerks, reviewers and
+same page: leaders and analysts see no working copy and no form, and nothing on a dashboard depends
+on which of them reads it beyond their role (kept in the key all the same). Clerks, reviewers and
 administrators see their own working copies and forms, so their pages are rendered every time.
 
 The cached part is the page's main content. The frame around it (the navigation, the user's

@@ -548,11 +548,11 @@ def test_csv_is_utf8_with_bom_and_matches_sheet_1(demo, analyst_client):
 
 # --- Query budget -----------------------------------------------------------------------------
 
-# session, user, groups (role), profile (scope) 4; the plan 1; progress rows 5 (indicators,
-# targets, stages, responsibilities, entries); table targets 1; the year's values 1; projects 1;
+# session, user, role and scope (one query) 3; the plan 1; progress rows 5 (indicators, targets,
+# stages, responsibilities, entries); table targets 1; the year's values 1; projects 1;
 # tasks 1 (their departments and indicators are prefetched only when there are tasks: +2 for
 # 陆河).
-QUERIES_WITHOUT_TASKS = 14
+QUERIES_WITHOUT_TASKS = 13
 
 
 @pytest.mark.parametrize("size", [30, 300])

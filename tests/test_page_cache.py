@@ -20,9 +20,9 @@ from tests.conftest import PLAN_SLUG, TODAY
 
 PERIOD = {"year": 2026, "quarter": 3}
 OVERVIEW = reverse("reports:overview", args=[PLAN_SLUG])
-# A read from the cache: the session, the user, their role and scope (groups, profile), the
-# plan, the plans of the navigation bar.
-CACHED_READ = 6
+# A read from the cache: the session, the user, their role and scope (groups and profile in
+# one), the plan, the plans of the navigation bar.
+CACHED_READ = 5
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +59,7 @@ def test_a_leaders_second_read_renders_only_the_frame(
 ):
     for url in (OVERVIEW, page_of("above_scale_enterprises")):
         first = main(leader_client.get(url, PERIOD))
-        # session, user, groups, profile, plan, the navigation's plans
+        # session, user, role and scope, plan, the navigation's plans
         with django_assert_num_queries(CACHED_READ):
             second = main(leader_client.get(url, PERIOD))
         assert second == first

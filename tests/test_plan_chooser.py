@@ -73,15 +73,16 @@ def test_every_plan_page_names_its_plan_and_region(client, many_plans):
     assert f"{counties[3].name}（{counties[3].code}）" in page.content.decode()
 
 
-# Queries of the chooser: session, user, groups (role), profile (scope), the visible plans with
-# their regions and the regions' parents (the chooser), the plans again (navigation menu): 6.
+# Queries of the chooser: session, user, role and scope (groups and profile in one), the visible
+# plans with their regions and the regions' parents (the chooser), the plans again (navigation
+# menu): 5.
 @pytest.mark.parametrize("count", [2, 50])
 def test_the_chooser_costs_the_same_for_any_number_of_plans(
     client, plan, django_assert_num_queries, count
 ):
     city, _counties = _plans(count)
     client.force_login(_leader("city", city))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get("/").status_code == 200
 
 

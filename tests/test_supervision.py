@@ -599,7 +599,7 @@ def many_items(plan, reviewer, n):
     )
 
 
-# The plan's list page, whatever the number of items: session, user, groups and profile (4),
+# The plan's list page, whatever the number of items: session, user, role and scope (3),
 # the plan (1), the items with their plan, indicator, task, department and people (1), the
 # plan's regions for `reviews` (0: the leader's scope is the whole platform), the navigation's
 # plans (1).
@@ -608,18 +608,18 @@ def test_query_budget_of_the_plan_list(client, plan, reviewer, leader, n,
                                        django_assert_num_queries):  # fmt: skip
     many_items(plan, reviewer, n)
     client.force_login(leader)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(page_url("supervisions"))
     assert response.content.decode().count('data-supervision="') == n
 
 
-# The API's list: the user's groups and profile (2; the test client authenticates without a
+# The API's list: the user's role and scope (1; the test client authenticates without a
 # query), the plan (1), the items (1) and their steps with who took them (1).
 @pytest.mark.parametrize("n", [3, 60])
 def test_query_budget_of_the_api_list(plan, reviewer, leader, n, django_assert_num_queries):
     many_items(plan, reviewer, n)
     client = api_client(leader)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(list_url())
     assert len(response.json()) == n
 

@@ -207,10 +207,10 @@ def test_the_clerks_page_costs_the_same_at_any_size(
         supervise(synthetic, bureau, TODAY, reviewer)
         value(indicator, 2, ActualState.RETURNED, clerk)
     client.force_login(clerk)
-    # session, user; role and scope (groups, profile); the page: 我的填报's indicators
+    # session, user; role and scope (groups and profile in one); the page: 我的填报's indicators
     # (+plan), their responsibilities, their values, the department's open supervision items;
     # the navigation's plans (its 待办 count is the page's).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         page = client.get(TODO).content.decode()
     assert page.count("data-item=") == nav_count(page) > size
 
@@ -226,10 +226,10 @@ def test_the_reviewers_page_costs_the_same_at_any_size(
         supervise(synthetic, bureau, TODAY - timedelta(days=1), reviewer)
         value(indicator, 2, ActualState.SUBMITTED, clerk)
     client.force_login(reviewer)
-    # session, user; role and scope (groups, profile); the page: the submitted values (+plan,
+    # session, user; role and scope (one query); the page: the submitted values (+plan,
     # stage, who), the supervision items waiting for the office; the navigation's plans (its
     # 待办 count is the page's).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         page = client.get(TODO).content.decode()
     assert page.count("data-item=") == nav_count(page) == 2 * (size // 3)
 

@@ -323,11 +323,11 @@ def test_the_ranking_headers_link_to_each_sort(leader_client, ranking_data):
     assert 'href="?year=2026&amp;quarter=3&amp;sort=red_lights">' in page
 
 
-# Expected queries, with the period given: session, user, role (3); the plan (1); the progress
-# rows (4 for the plan's parts, 1 for the values); completeness (3: indicators, their
+# Expected queries, with the period given: session, user, role and scope (3); the plan (1); the
+# progress rows (4 for the plan's parts, 1 for the values); completeness (3: indicators, their
 # responsibilities, the year's submissions); the plan's departments (1); the plan's open 督办
-# items (1); the navigation (plans, role: 2).
-DEPARTMENTS_QUERIES = 16
+# items (1); the navigation's plans (1).
+DEPARTMENTS_QUERIES = 15
 
 
 def test_query_budget_of_the_departments_page_on_the_luhe_plan(

@@ -10,7 +10,7 @@ period when none is asked for (1), the progress rows (5), and per page: the depa
 plan (1), completeness (3), a department's missing values (2), the plan's open 督办 items for
 the departments' ranking (1), the overview's 督办 counts (1), a department's 督办 items (1);
 plus the navigation (2). For leaders and analysts the overview's content comes from the cache
-while its data is unchanged (`reports.cached_pages`): 6 queries then.
+while its data is unchanged (`reports.cached_pages`): 5 queries then.
 """
 
 from django.http import HttpRequest, HttpResponse

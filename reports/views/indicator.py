@@ -14,8 +14,8 @@ see (2–3), its supervision items (1), and the navigation bar (2); for an indic
 that record them (`indicators.views.targets`) and the link that opens a supervision item.
 
 For leaders and analysts the page's content comes from the cache while the indicator's figures
-and 督办 items and the plan are unchanged (`reports.cached_pages`): 6 queries then (session,
-user, role (2), the plan, the navigation).
+and 督办 items and the plan are unchanged (`reports.cached_pages`): 5 queries then (session,
+user, role and scope, the plan, the navigation).
 """
 
 from django.http import HttpRequest, HttpResponse
