@@ -308,6 +308,16 @@ def lost_writes(acknowledged: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [write for write in acknowledged if write not in recorded]
 
 
+def cpu_reference() -> float:
+    """Seconds a fixed pure-Python loop takes on this machine: the same code's throughput moves
+    with it (a shared or throttled machine), so each run reports it beside its figures."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i * i % 7
+    return time.perf_counter() - start
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     static = tempfile.TemporaryDirectory(prefix="lucounty-load-static-")
@@ -344,6 +354,7 @@ def main(argv=None) -> int:
                 )  # fmt: skip
                 for i in range(args.writers)
             ]
+            reference = cpu_reference()
             started = time.perf_counter()
             for thread in threads:
                 thread.start()
@@ -358,17 +369,18 @@ def main(argv=None) -> int:
                 print(log.read_text()[-6000:])
             log.unlink()
         lost = lost_writes(driver.acknowledged)
-        report(args, driver, elapsed, lost)
+        report(args, driver, elapsed, lost, reference)
         return 1 if lost or sum(driver.errors.values()) else 0
 
 
-def report(args, driver: Driver, elapsed: float, lost: list[int]) -> None:
+def report(args, driver: Driver, elapsed: float, lost: list[int], reference: float) -> None:
     total = sum(len(t) for t in driver.times.values())
     lines = [
         f"- {args.readers} readers, {args.writers} writers, {args.seconds:.0f} s; "
         f"progress cache {'off' if args.no_cache or not args.cache_url else 'on'}"
         + (f" ({args.cache_url})" if args.cache_url else " (no shared cache)"),
         *environment_lines(),
+        f"- CPU reference (a 5-million-step Python loop, just before the run): {reference:.2f} s",
         f"- requests: {total} in {elapsed:.1f} s = {total / elapsed:.1f} req/s",
         f"- errors: {sum(driver.errors.values())}; acknowledged writes: "
         f"{len(driver.acknowledged)}, lost: {len(lost)}",
