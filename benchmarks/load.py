@@ -9,7 +9,8 @@
 
 It creates its own database on the server (`--bench-db`, dropped at the end), loads the 陆河
 plan with its demo figures, and starts gunicorn on 127.0.0.1 with that database and the given
-cache (`--no-cache` sets PROGRESS_CACHE_SECONDS=0). Readers fetch the overview, indicator pages
+cache (`--no-cache` sets PROGRESS_CACHE_SECONDS=0: neither progress rows nor pages are
+cached). Readers fetch the overview, indicator pages
 and the progress API as a leader; writers enter values through the API as clerks of four
 departments and a reviewer approves each (four eyes). It prints throughput, p50/p95 per route,
 errors, and checks that every acknowledged write is in the database, approved, with its

@@ -487,3 +487,15 @@ def test_the_loop_red_approval_item_reminder_answer_close(receiver, reviewer, pl
     run("--date", (day + timedelta(days=1)).isoformat())
     sent = mails_to("clerk_test@example.org")
     assert len(sent) == 2 and "督办" not in sent[-1].body  # the values owed, and no item
+
+
+def test_a_requirement_ending_a_sentence_is_not_punctuated_twice(synthetic, reviewer):
+    office = other_department("督办对象局")
+    clerk("clerk_office", office)
+    item = supervise(synthetic.indicators.first(), office, DAY + timedelta(days=2), reviewer)
+    item.requirement = "请于月底前补报。"
+    item.save()
+    run("--date", DAY.isoformat())
+    [message] = mails_to("clerk_office@example.org")
+    assert "请于月底前补报；办理期限 2026-07-14，剩余 2 天" in message.body
+    assert "。；" not in message.body

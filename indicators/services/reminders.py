@@ -240,7 +240,8 @@ def item_line(item: Item, day: date) -> str:
 
 
 def _supervision_line(item: Item, days: int) -> str:
-    requirement = item.supervision.requirement.strip().replace("\n", " ")
+    # The line goes on after the requirement: its own closing punctuation would double up.
+    requirement = item.supervision.requirement.strip().replace("\n", " ").rstrip("。；;.，,")
     if len(requirement) > REQUIREMENT_SHOWN:
         requirement = requirement[:REQUIREMENT_SHOWN] + "…"
     facts = {
