@@ -134,9 +134,11 @@ def _computed_once(full_key: str, compute: Callable[[], object], seconds: int):
         deadline = time.monotonic() + COMPUTE_WAIT
         while time.monotonic() < deadline:
             time.sleep(0.02)
-            found = cache.get(full_key)
-            if found is not None:
-                return found
+            polled = cache.get_many([full_key, lock])
+            if polled.get(full_key) is not None:
+                return polled[full_key]
+            if lock not in polled:  # the other finished without a result (None, or it failed)
+                break
     try:
         found = compute()
         cache.set(full_key, found, timeout=seconds)

@@ -3,6 +3,7 @@ only the page's frame; every write that changes what a page shows renders it afr
 page then equals one computed from nothing; clerks and reviewers always get their own page."""
 
 import threading
+import time
 from datetime import timedelta
 from decimal import Decimal as D
 
@@ -204,6 +205,17 @@ def test_a_read_computes_itself_when_the_other_never_finishes(monkeypatch):
     django_cache.add(f"{full_key}:computing", True, timeout=10)
     assert cache.cached("entry", lambda: "mine") == "mine"
     assert django_cache.get(full_key) == "mine"
+
+
+def test_a_read_stops_waiting_when_the_other_finishes_without_a_result():
+    """An entry may be None (an unknown indicator code): the waiter does not wait out the
+    whole delay for a value that will not come."""
+    full_key = f"lucounty:{cache.data_versions([cache.IN_FORCE])}:entry"
+    django_cache.add(f"{full_key}:computing", True, timeout=10)
+    threading.Timer(0.1, lambda: django_cache.delete(f"{full_key}:computing")).start()
+    started = time.monotonic()
+    assert cache.cached("entry", lambda: "mine") == "mine"
+    assert time.monotonic() - started < 2
 
 
 def test_a_failed_computation_leaves_no_lock():
