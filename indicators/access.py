@@ -85,6 +85,7 @@ def forget(user) -> None:
     user.__dict__.pop("_lucounty_actor", None)
     user.__dict__.pop("_lucounty_regions", None)
     user.__dict__.pop("_lucounty_reported", None)
+    user.__dict__.pop("_lucounty_reported", None)
 
 
 def user_role(user) -> str | None:
@@ -248,10 +249,8 @@ def reports(user, indicator: Indicator) -> bool:
     who = actor(user)
     if who.role == Role.ADMIN:
         return may_see_plan(user, indicator.plan)
-    return (
-        who.role == Role.CLERK
-        and indicators_reported_by(who.department_id).filter(pk=indicator.pk).exists()
-    )
+    # The department's ids, read once per request and kept for `sees_working_copy`.
+    return who.role == Role.CLERK and indicator.pk in _reported_ids(user)
 
 
 def reviews(user, plan: Plan) -> bool:

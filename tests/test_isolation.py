@@ -27,6 +27,7 @@ from django.db import transaction
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from indicators import access
 from indicators.models import Actual, ActualState, Department, Indicator, Plan, Profile, Region
 from indicators.services.actuals import Entry, actual_approve, actual_create
 from indicators.services.regions import RegionData, region_save
@@ -799,3 +800,14 @@ def test_add_user_with_region_takes_that_regions_department(world):
     )  # fmt: skip
     profile = Profile.objects.get(user__username="x")
     assert (profile.department_id, profile.region.code) == (rsj(HANYIN).pk, "610921")
+
+
+def test_a_clerk_moved_to_another_department_no_longer_reports_the_first_ones(plan, clerk_kgj):
+    """What a clerk's department reports is read once per request and kept on the user; a
+    change of their department drops it (`access.forget`)."""
+    indicator = plan.indicators.get(code="above_scale_enterprises")
+    assert access.reports(clerk_kgj, indicator)
+    rsj = Department.objects.get(region__code="441523", name="县人社局")
+    user_set_role(username="clerk_kgj", role="clerk", department=rsj, password=None)
+    access.forget(clerk_kgj)
+    assert not access.reports(clerk_kgj, indicator)
