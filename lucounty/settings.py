@@ -240,11 +240,13 @@ REST_FRAMEWORK = {
 
 # --- Production: cache, uploads, CSP, logging, mail (issue 11; docs/deploy.md) ---------------
 CACHES = {"default": cache_from_env()}
-# A plan's progress rows for a period are cached this long (0: off), and dropped at once by any
-# write that could change them (indicators/cache.py). Only a shared cache (CACHE_URL) can be
-# told of a write made by another worker process, so without one the default is off.
+# Only a shared cache (Redis) hears of a write made by another worker process.
+SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+# A plan's progress rows for a period, and dashboard pages, are cached this long (0: off), and
+# dropped at once by any write that could change them (indicators/cache.py); off by default
+# without a shared cache.
 PROGRESS_CACHE_SECONDS = int(
-    os.environ.get("PROGRESS_CACHE_SECONDS", "300" if os.environ.get("CACHE_URL") else "0")
+    os.environ.get("PROGRESS_CACHE_SECONDS", "300" if SHARED_CACHE else "0")
 )
 
 # Request bodies: the upload views cap a file at 5 MB; any other body (forms, API JSON) at 6 MB.
@@ -368,7 +370,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # With a shared cache, a session is read from it and written through to the database (one query
 # less per page). Without one the database alone holds sessions: a per-process cache would keep
 # a session alive in the other workers after logging out.
-if os.environ.get("CACHE_URL", "").strip():
+if SHARED_CACHE:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 

@@ -73,8 +73,11 @@ def _page(plan: Plan, period: forms.Period, context: dict) -> dict:
 def _render(request, template: str, plan: Plan, period: forms.Period, context: dict):
     """Render a dashboard with its period selector; 400 when a parameter was refused (the page
     still shows, for the default period, with the message)."""
-    status = 400 if period.errors else 200
-    return render(request, template, _page(plan, period, context), status=status)
+    return render(request, template, _page(plan, period, context), status=_status(period))
+
+
+def _status(period: forms.Period) -> int:
+    return 400 if period.errors else 200
 
 
 @role_required()
@@ -94,7 +97,9 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         context=lambda: _page(plan, period, _overview(request, plan, period)),
         shared=not period.errors,
     )
-    return _render(request, "reports/overview.html", plan, period, {"body": body})
+    # The frame around the content needs only the plan and the period.
+    context = {"plan": plan, "period": period, "body": body}
+    return render(request, "reports/overview.html", context, status=_status(period))
 
 
 def _overview(request: HttpRequest, plan: Plan, period: forms.Period) -> dict:
